@@ -71,14 +71,21 @@ function commandIndex(argv: readonly string[]): number {
   return i;
 }
 
+function serverFlag(globals: readonly string[]): string[] {
+  const i = globals.findIndex((a) => a === '--server' || a.startsWith('--server='));
+  if (i < 0) return [];
+  return globals[i]!.includes('=') ? [globals[i]!] : [globals[i]!, globals[i + 1]!];
+}
+
 export async function runCli(argv: readonly string[], options: RunOptions = {}): Promise<number> {
   const io = options.io ?? processIo;
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
 
-  // The dev kit owns everything after `plugin`, flags included.
+  // The dev kit owns everything after `plugin`, flags included; a global --server given
+  // before `plugin` is passed on (deploy needs it).
   const at = commandIndex(argv);
-  if (argv[at] === 'plugin') return pluginKitCommand(argv.slice(at + 1), io);
+  if (argv[at] === 'plugin') return pluginKitCommand([...argv.slice(at + 1), ...serverFlag(argv.slice(0, at))], io);
 
   try {
     const args = parseArgs(argv, OORT_FLAGS);

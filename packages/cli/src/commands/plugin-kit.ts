@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Io } from '../command-context.js';
 
-type RunPluginCommand = (argv: string[]) => Promise<number>;
+type RunPluginCommand = (argv: string[], io?: Io) => Promise<number>;
 
 /**
  * `oort plugin ...` belongs to the plugin dev kit (src/plugin/). It is loaded on demand so
@@ -19,5 +19,5 @@ export async function pluginKitCommand(argv: string[], io: Io): Promise<number> 
     io.err('the plugin dev kit does not export runPluginCommand');
     return 1;
   }
-  return mod.runPluginCommand(argv);
+  return mod.runPluginCommand(argv, io);
 }

@@ -38,3 +38,24 @@ export function getBuiltin(name: string): BuiltinFunction | undefined {
 export function builtinNames(): string[] {
   return [...registry.keys()].sort();
 }
+
+/**
+ * eKuiper's nil check, run before a function body in SQL evaluation: with policy `nil`,
+ * `false` or `zero`, any argument that is nil **or an empty array or map** short-circuits the
+ * call. Returns `{ skip: true, value }` when the body must not run.
+ */
+export function checkNil(policy: NilPolicy, args: readonly unknown[]): { skip: boolean; value: unknown } {
+  if (policy === 'none') return NO_SKIP;
+  for (const a of args) {
+    if (
+      a === null ||
+      a === undefined ||
+      (Array.isArray(a) && a.length === 0) ||
+      (typeof a === 'object' && Object.getPrototypeOf(a) === Object.prototype && Object.keys(a as object).length === 0)
+    ) {
+      return { skip: true, value: policy === 'nil' ? null : policy === 'false' ? false : 0n };
+    }
+  }
+  return NO_SKIP;
+}
+const NO_SKIP = { skip: false, value: undefined };

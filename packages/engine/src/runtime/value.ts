@@ -68,3 +68,80 @@ export function isNumber(v: unknown): v is number | bigint {
 export function wrapInt(v: bigint): bigint {
   return BigInt.asIntN(64, v);
 }
+
+/** Go's `%T(%v)` text of a value, as eKuiper's error messages print operands. */
+export function describeValue(v: unknown): string {
+  return `${typeName(v)}(${formatValue(v)})`;
+}
+
+/** True for arrays and byte arrays (Go slices). */
+export function isSlice(v: unknown): v is unknown[] | Uint8Array {
+  return Array.isArray(v) || v instanceof Uint8Array;
+}
+
+/**
+ * Order of two strings by their UTF-8 bytes (Go's string comparison). JS compares UTF-16
+ * code units, which differs only when a surrogate meets a unit >= 0xE000.
+ */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let ca = a.charCodeAt(i);
+    let cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    if (ca >= 0xd800 && cb >= 0xd800) {
+      ca = ca >= 0xe000 ? ca - 0x800 : ca + 0x2000;
+      cb = cb >= 0xe000 ? cb - 0x800 : cb + 0x2000;
+    }
+    return ca < cb ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : 1;
+}
+
+const DATE_RE =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const TIME_RE = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,9}))?)?$/;
+
+/**
+ * Parses the datetime texts eKuiper accepts without an explicit format (jinzhu/now's list:
+ * `2006-01-02`, `2006-01-02 15:04:05[.fff]`, RFC 3339, `15:04:05` today). A text without a
+ * zone is read in the local zone. Returns undefined when the text is not a datetime.
+ */
+export function parseDatetime(s: string, now?: number): Date | undefined {
+  const t = s.trim();
+  let m = DATE_RE.exec(t);
+  if (m) {
+    const [, y, mo, d, h, mi, sec, frac, zone] = m;
+    const ms = frac ? Math.floor(Number((frac + '00').slice(0, 3))) : 0;
+    const parts = [Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), ms] as const;
+    if (!zone) return new Date(...parts);
+    let offsetMin = 0;
+    if (zone.toUpperCase() !== 'Z') {
+      const sign = zone[0] === '-' ? -1 : 1;
+      const digits = zone.slice(1).replace(':', '');
+      offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || 0));
+    }
+    return new Date(Date.UTC(...parts) - offsetMin * 60000);
+  }
+  m = TIME_RE.exec(t);
+  if (m) {
+    const base = new Date(now ?? Date.now());
+    const [, h, mi, sec, frac] = m;
+    const ms = frac ? Number((frac + '00').slice(0, 3)) : 0;
+    return new Date(base.getFullYear(), base.getMonth(), base.getDate(), Number(h), Number(mi), Number(sec ?? 0), ms);
+  }
+  return undefined;
+}
+
+/**
+ * eKuiper's `cast.InterfaceToTime` without a format: datetime as is, integers and floats as
+ * epoch milliseconds, strings parsed. Undefined when not convertible.
+ */
+export function toDatetime(v: unknown): Date | undefined {
+  if (v instanceof Date) return v;
+  if (typeof v === 'bigint') return new Date(Number(v));
+  if (typeof v === 'number') return Number.isFinite(v) ? new Date(Math.trunc(v)) : undefined;
+  if (typeof v === 'string') return parseDatetime(v);
+  return undefined;
+}

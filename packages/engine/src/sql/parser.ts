@@ -1,6 +1,7 @@
-import type { SelectStatement, Statement } from './ast.js';
+import type { Expr, SelectStatement, Statement } from './ast.js';
 import { DDL_WORDS, parseCreate, parseNamedCommand, parseShow } from './ddl-parser.js';
 import { tokenize } from './lexer.js';
+import { parseExpr } from './expression-parser.js';
 import { parseSelectStatement } from './select-parser.js';
 import { SqlSyntaxError } from './syntax-error.js';
 import { MAX_DEPTH, TokenCursor } from './token-cursor.js';
@@ -47,6 +48,16 @@ export function parseStatements(sql: string): Statement[] {
       endOfInput(c);
       return out;
     }
+  });
+}
+
+/** Parses a lone expression, e.g. `a->b + 1` (for tests, rule options and tools). */
+export function parseExpression(sql: string): Expr {
+  return guard(() => {
+    const c = new TokenCursor(tokenize(sql));
+    const e = parseExpr(c);
+    endOfInput(c);
+    return e;
   });
 }
 

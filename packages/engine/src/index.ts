@@ -1,0 +1,6 @@
+export * from './api.js';
+export * from './errors.js';
+export { Engine, openEngine, type EngineOptions } from './engine.js';
+export * from './config/index.js';
+export { ManualClock, SystemClock } from './runtime/clock.js';
+export { ConsoleLogger } from './runtime/logger.js';

@@ -1,0 +1,173 @@
+import type { Meta, Row, Source, SourceIO, StreamContext } from '@oort/sdk';
+import type { Tuple } from '../tuple.js';
+import { NodeMetrics } from './metrics.js';
+import { backoffDelay, CONNECT_BACKOFF } from './backoff.js';
+
+/** What a rule registers with a shared source. */
+export interface SourceSubscriber {
+  readonly ruleId: string;
+  readonly sourceMetrics: NodeMetrics;
+  readonly decoderMetrics: NodeMetrics;
+  /** Returns false when the rule's input queue is full. */
+  push(t: Tuple): boolean;
+  eof(message: string): void;
+}
+
+export interface Decoder {
+  decode(payload: Uint8Array): Row | Row[];
+}
+
+/**
+ * One running source for a stream, shared by every rule that reads the stream: one
+ * connection, one decode, fanned out to the rules. It connects when the first rule
+ * subscribes and closes when the last one leaves.
+ */
+export class SourceNode {
+  private readonly subs = new Set<SourceSubscriber>();
+  private readonly drainListeners: (() => void)[] = [];
+  private paused = false;
+  private closed = false;
+  private pullTimer?: { cancel(): void };
+  private attempt = 0;
+  readonly io: SourceIO;
+
+  constructor(
+    readonly stream: string,
+    private readonly source: Source,
+    private readonly ctx: StreamContext,
+    private readonly decoder: Decoder | undefined,
+    private readonly props: Record<string, unknown>,
+  ) {
+    this.io = {
+      bytes: (payload, meta, ts) => this.ingestBytes(payload, meta, ts),
+      tuple: (data, meta, ts) => this.ingestRows(data, meta ?? {}, ts ?? this.ctx.clock.now()),
+      error: (err) => this.forEach((s) => s.sourceMetrics.error(err, this.ctx.clock.now())),
+      eof: (msg) => this.forEach((s) => s.eof(msg ?? '')),
+      status: (st, msg) => this.forEach((s) => s.sourceMetrics.connection(st, this.ctx.clock.now(), msg)),
+      onDrain: (fn) => this.drainListeners.push(fn),
+    };
+  }
+
+  get subscriberCount(): number {
+    return this.subs.size;
+  }
+
+  subscribe(sub: SourceSubscriber): void {
+    this.subs.add(sub);
+  }
+
+  unsubscribe(sub: SourceSubscriber): void {
+    this.subs.delete(sub);
+  }
+
+  /** Provisions (config errors throw here) and connects in the background with retries. */
+  async open(): Promise<void> {
+    await this.source.provision(this.ctx, this.props);
+    void this.connectLoop();
+  }
+
+  private async connectLoop(): Promise<void> {
+    while (!this.closed) {
+      this.io.status('connecting');
+      try {
+        await this.source.connect(this.ctx, this.io);
+        this.attempt = 0;
+        this.forEach((s) => {
+          if (s.sourceMetrics.connectionStatus === 'connecting') s.sourceMetrics.connection('connected', this.ctx.clock.now());
+        });
+        const interval = Number(this.props.interval ?? 0);
+        if (this.source.pull && interval > 0) {
+          this.pullTimer = this.ctx.clock.setInterval(() => {
+            void Promise.resolve(this.source.pull!(this.ctx, this.ctx.clock.now(), this.io)).catch((e) => this.io.error(e as Error));
+          }, interval);
+        }
+        return;
+      } catch (e) {
+        this.io.status('disconnected', (e as Error).message);
+        this.io.error(e as Error);
+        this.ctx.logger.warn(`cannot connect source of stream ${this.stream}: ${(e as Error).message}`);
+        await new Promise<void>((r) => this.ctx.clock.setTimeout(r, backoffDelay(this.attempt++, CONNECT_BACKOFF)));
+      }
+    }
+  }
+
+  private forEach(fn: (s: SourceSubscriber) => void): void {
+    for (const s of this.subs) fn(s);
+  }
+
+  private ingestBytes(payload: Uint8Array, meta: Meta | undefined, ts: number | undefined): boolean {
+    const now = ts ?? this.ctx.clock.now();
+    const m = meta ?? {};
+    for (const s of this.subs) {
+      s.sourceMetrics.recordsIn++;
+      s.sourceMetrics.lastInvocation = now;
+    }
+    let decoded: Row | Row[];
+    if (!this.decoder) {
+      decoded = { self: payload };
+    } else {
+      try {
+        decoded = this.decoder.decode(payload);
+      } catch (e) {
+        for (const s of this.subs) {
+          s.sourceMetrics.recordsOut++;
+          s.decoderMetrics.recordsIn++;
+          s.decoderMetrics.error(e, now);
+        }
+        return !this.paused;
+      }
+    }
+    for (const s of this.subs) {
+      s.sourceMetrics.recordsOut++;
+      s.decoderMetrics.recordsIn++;
+    }
+    return this.fanOut(decoded, m, now, true);
+  }
+
+  private ingestRows(data: Row | Row[], meta: Meta, ts: number): boolean {
+    for (const s of this.subs) {
+      s.sourceMetrics.recordsIn++;
+      s.sourceMetrics.recordsOut++;
+      s.sourceMetrics.lastInvocation = ts;
+      s.decoderMetrics.recordsIn++;
+    }
+    return this.fanOut(data, meta, ts, true);
+  }
+
+  private fanOut(data: Row | Row[], meta: Meta, ts: number, countDecoder: boolean): boolean {
+    let ok = true;
+    if (Array.isArray(data)) {
+      for (const row of data) ok = this.deliver({ emitter: this.stream, data: row, meta, ts }, countDecoder) && ok;
+    } else {
+      ok = this.deliver({ emitter: this.stream, data, meta, ts }, countDecoder);
+    }
+    if (!ok) this.paused = true;
+    return ok;
+  }
+
+  private deliver(t: Tuple, countDecoder: boolean): boolean {
+    let ok = true;
+    for (const s of this.subs) {
+      if (countDecoder) s.decoderMetrics.recordsOut++;
+      if (!s.push(t)) ok = false;
+    }
+    return ok;
+  }
+
+  /** A subscriber's queue has room again. */
+  drained(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    for (const fn of this.drainListeners) fn();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.pullTimer?.cancel();
+    try {
+      await this.source.close(this.ctx);
+    } catch (e) {
+      this.ctx.logger.warn(`closing source of stream ${this.stream}: ${(e as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,225 @@
+import type { Clock, ConnectorDef, Logger, Row, Sink, SinkItem } from '@oort/sdk';
+import { validateConfig } from '@oort/sdk';
+import { oortError } from '../errors.js';
+import type { RuleDef } from '../rules/rule-def.js';
+import type { RulePlan } from '../plan/rule-plan.js';
+import type { RuleTopo } from '../api.js';
+import type { ConfKeys } from '../catalog/conf-keys.js';
+import type { SourcePool } from './source-pool.js';
+import type { SourceNode, SourceSubscriber } from './nodes/source-node.js';
+import { NodeMetrics } from './nodes/metrics.js';
+import { RingQueue } from './nodes/ring-queue.js';
+import { SinkNode } from './nodes/sink-node.js';
+import { createStreamContext } from './context.js';
+import type { Tuple } from './tuple.js';
+import { buildProcessor, type Processor } from './processor.js';
+import type { ResolvedFunction } from './expr/scope.js';
+
+export interface TopologyEnv {
+  clock: Clock;
+  logger: Logger;
+  sources: SourcePool;
+  confKeys: ConfKeys;
+  resolveSink(type: string): ConnectorDef<Sink> | undefined;
+  resolveFunction(name: string): ResolvedFunction | undefined;
+  sinkTransform(props: Record<string, unknown>, kind: 'bytes' | 'tuple'): (rows: Row[]) => SinkItem[];
+  ignoreCase: boolean;
+}
+
+const DRAIN_BATCH = 1024;
+
+/**
+ * A running rule: its shared sources, its operators (see processor.ts) and its sinks,
+ * joined by a bounded input queue. Backpressure: a full sink queue stops the draining of
+ * the input queue, a full input queue tells the source to pause.
+ */
+export class RuleTopology {
+  private readonly queue = new RingQueue<Tuple>(256);
+  private readonly subs: SourceSubscriber[] = [];
+  private readonly sourceNodes: SourceNode[] = [];
+  private readonly sinks: SinkNode[] = [];
+  private readonly processor: Processor;
+  private readonly sourceMetrics: NodeMetrics[] = [];
+  private readonly decoderMetrics: NodeMetrics[] = [];
+  private scheduled = false;
+  private closed = false;
+  private readonly abort = new AbortController();
+  private readonly capacity: number;
+  private readonly hardCapacity: number;
+  /** Set by the rule manager: a bounded source reached its end. */
+  onEof?: (message: string) => void;
+
+  constructor(
+    private readonly env: TopologyEnv,
+    readonly rule: RuleDef,
+    readonly plan: RulePlan,
+  ) {
+    this.capacity = rule.options.bufferLength;
+    this.hardCapacity = rule.options.disableBufferFullDiscard ? Number.MAX_SAFE_INTEGER : this.capacity * 4;
+    let op = 1;
+    for (const s of plan.streams) {
+      this.sourceMetrics.push(new NodeMetrics(`source_${s.name}`, true));
+      this.decoderMetrics.push(new NodeMetrics(`op_${op++}_decoder`));
+    }
+    this.processor = buildProcessor({
+      plan,
+      rule,
+      clock: env.clock,
+      firstOpIndex: op,
+      resolveFunction: env.resolveFunction,
+      ignoreCase: env.ignoreCase,
+      emit: (rows) => this.emit(rows),
+    });
+    rule.actions.forEach((a, i) => {
+      const conn = env.resolveSink(a.type);
+      if (!conn) throw oortError('PLAN', `sink type ${a.type} is not found (install a plugin providing it)`);
+      let props = env.confKeys.sinkProps(a.type, a.props);
+      if (conn.schema) {
+        const v = validateConfig(conn.schema, props);
+        if (v.issues.length) throw oortError('PLAN', `action ${a.type}: ${v.issues.map((x) => x.message).join('; ')}`);
+        props = v.props;
+      }
+      const sink = conn.create();
+      const name = `${a.type}_${i}`;
+      const ctx = createStreamContext({ ruleId: rule.id, opId: `sink_${name}`, logger: env.logger, clock: env.clock, signal: this.abort.signal });
+      let transform: (rows: Row[]) => SinkItem[];
+      try {
+        transform = env.sinkTransform(props, sink.kind);
+      } catch (e) {
+        throw oortError('PLAN', `action ${a.type}: ${(e as Error).message}`, e);
+      }
+      this.sinks.push(new SinkNode({
+        name,
+        sink,
+        ctx,
+        transform,
+        bufferLength: Number(props.bufferLength ?? rule.options.bufferLength) || rule.options.bufferLength,
+        batchSize: Number(props.batchSize ?? 0) || 0,
+        lingerInterval: Number(props.lingerInterval ?? 0) || 0,
+        onDrain: () => this.schedule(),
+      }));
+      this.sinkProps.push(props);
+    });
+  }
+
+  private readonly sinkProps: Record<string, unknown>[] = [];
+
+  /** Opens sinks, then subscribes to the shared sources. */
+  async open(): Promise<void> {
+    await Promise.all(this.sinks.map((s, i) => s.open(this.sinkProps[i]!)));
+    for (let i = 0; i < this.plan.streams.length; i++) {
+      const def = this.plan.streams[i]!;
+      const node = await this.env.sources.acquire(def);
+      if (this.closed) {
+        await this.env.sources.release(node);
+        return;
+      }
+      this.sourceNodes.push(node);
+      const sub: SourceSubscriber = {
+        ruleId: this.rule.id,
+        sourceMetrics: this.sourceMetrics[i]!,
+        decoderMetrics: this.decoderMetrics[i]!,
+        push: (t) => this.push(t),
+        eof: (msg) => this.onEof?.(msg),
+      };
+      this.subs.push(sub);
+      node.subscribe(sub);
+    }
+    this.processor.start();
+  }
+
+  private push(t: Tuple): boolean {
+    if (this.closed) return true;
+    if (this.queue.length >= this.hardCapacity) {
+      this.processor.dropped(t);
+      return false;
+    }
+    this.queue.push(t);
+    this.schedule();
+    return this.queue.length < this.capacity;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => this.drain());
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    if (this.closed) return;
+    const wasFull = this.queue.length >= this.capacity;
+    let n = 0;
+    const start = performance.now();
+    while (this.queue.length && n < DRAIN_BATCH) {
+      if (this.sinkFull()) break;
+      this.processor.process(this.queue.shift()!);
+      n++;
+    }
+    if (n) this.processor.latency(((performance.now() - start) * 1000) / n);
+    if (wasFull && this.queue.length < this.capacity) for (const s of this.sourceNodes) s.drained();
+    if (this.queue.length && !this.sinkFull()) this.schedule();
+  }
+
+  private sinkFull(): boolean {
+    for (const s of this.sinks) if (s.full) return true;
+    return false;
+  }
+
+  private emit(rows: Row[]): void {
+    for (const s of this.sinks) s.push(rows);
+  }
+
+  /** Stops reading, processes what is queued, flushes the sinks and closes them. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (let i = 0; i < this.subs.length; i++) this.sourceNodes[i]?.unsubscribe(this.subs[i]!);
+    while (this.queue.length && !this.sinkFull()) this.processor.process(this.queue.shift()!);
+    this.closed = true;
+    this.processor.stop();
+    this.abort.abort();
+    await Promise.all(this.sinks.map((s) => s.close()));
+    await Promise.all(this.sourceNodes.map((n) => this.env.sources.release(n)));
+  }
+
+  metrics(out: Record<string, unknown> = {}): Record<string, unknown> {
+    for (const m of this.sourceMetrics) m.writeTo(out);
+    for (const m of this.decoderMetrics) m.writeTo(out);
+    for (const m of this.processor.metrics) m.writeTo(out);
+    for (const s of this.sinks) {
+      s.transformMetrics.writeTo(out);
+      s.metrics.writeTo(out);
+    }
+    return out;
+  }
+
+  topo(): RuleTopo {
+    const edges: Record<string, string[]> = {};
+    const sources = this.sourceMetrics.map((m) => m.id);
+    const ops = this.processor.metrics.map((m) => m.id);
+    const first = ops[0];
+    this.sourceMetrics.forEach((m, i) => {
+      const dec = this.decoderMetrics[i]!.id;
+      edges[m.id] = [dec];
+      edges[dec] = first ? [first] : this.sinks.map((s) => s.transformMetrics.id);
+    });
+    for (let i = 0; i < ops.length - 1; i++) edges[ops[i]!] = [ops[i + 1]!];
+    if (ops.length) edges[ops[ops.length - 1]!] = this.sinks.map((s) => s.transformMetrics.id);
+    for (const s of this.sinks) edges[s.transformMetrics.id] = [s.metrics.id];
+    return { sources, edges };
+  }
+
+  /** The newest exception of any node, for `/rules/status/all`. */
+  lastException(): { total: number; last: string } {
+    let total = 0, time = -1, last = '';
+    const all = [...this.sourceMetrics, ...this.decoderMetrics, ...this.processor.metrics, ...this.sinks.flatMap((s) => [s.transformMetrics, s.metrics])];
+    for (const m of all) {
+      total += m.exceptions;
+      if (m.exceptions && m.lastExceptionTime > time) {
+        time = m.lastExceptionTime;
+        last = m.lastException;
+      }
+    }
+    return { total, last };
+  }
+}
