@@ -11,7 +11,7 @@
  * Examples: lag(value, 1, default, ignoreNull, validData, key); changed_col(ignoreNull, v,
  * validData, key); acc_sum(v, validData, key) or acc_sum(v, begin, reset, validData, key).
  */
-import { define, fail, errInfo, vLen, notNumber, notInt, isIntArg, isFloatArg, isStringArg, isTimeArg, isFieldArg, literalOf } from './define.js';
+import { define, fail, errInfo, vLen, notInt, isIntArg, isFloatArg, isStringArg, isTimeArg, isFieldArg, literalOf } from './define.js';
 import { toInt } from './cast.js';
 import { deepEqual } from './cast.js';
 import { formatValue } from '../runtime/value.js';
@@ -26,7 +26,7 @@ function tail(a: unknown[]): { valid: unknown; key: string } {
 
 define(C, 'changed_col', {
   kind: 'analytic',
-  validate: (a) => vLen(2, a.length) ?? (notNumber(a[0]) || isStringArg(a[0]) ? errInfo(0, 'boolean') : undefined),
+  validate: (a) => vLen(2, a.length) ?? (isNumericOrTimeOrString(a[0]) ? errInfo(0, 'boolean') : undefined),
   exec: (ctx, a) => {
     const ignoreNull = a[0];
     if (typeof ignoreNull !== 'boolean') return fail(`first arg is not a bool but got ${formatValue(a[0])}`);

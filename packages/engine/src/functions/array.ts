@@ -7,7 +7,7 @@ import { getBuiltin } from './registry.js';
 
 const C = 'array';
 const nn = (v: unknown) => v !== null && v !== undefined;
-const E1 = 'first argument should be []interface{}';
+const E1 = 'first argument should be array of interface{}';
 const E2 = 'second argument should be array of interface{}';
 const v2 = (a: unknown[]) => vLen(2, a.length);
 const v2or3 = (a: unknown[]) => (a.length !== 2 && a.length !== 3 ? `Expect two or three arguments but found ${a.length}.` : undefined);
@@ -206,7 +206,7 @@ define(C, 'array_concat', {
     for (const v of a) {
       if (!nn(v)) continue;
       if (!Array.isArray(v)) return fail('array elements should be array');
-      out = (out ?? []).concat(v);
+      out = [...(out ?? []), ...v];
     }
     return out;
   },

@@ -161,9 +161,24 @@ define(C, 'format', {
       const m = /^([a-zA-Z]{2,3})(?:[_-]([A-Za-z]{4}))?[_-]([A-Za-z]{2}|\d{3})$/.exec(loc);
       if (!m) return fail('not support for the specific locale:' + loc);
       let nf: Intl.NumberFormat;
-      try { nf = numberFormat(loc.replace(/_/g, '-'), scale); } catch { return fail('not support for the specific locale:' + loc); }
-      return nf.format(v);
+      try { nf = numberFormat(icuLocale(loc), scale); } catch { return fail('not support for the specific locale:' + loc); }
+      // Go's CLDR data (golang.org/x/text) uses U+2019 and U+00A0 where current ICU has ' and U+202F.
+      return nf.format(v).replace(/'/g, '\u2019').replace(/\u202f/g, '\u00a0');
     }
     return numberFormat(undefined, scale).format(v);
   },
 });
+
+/**
+ * Maps a locale to the ICU locale whose number symbols match Go's x/text CLDR tables: Go
+ * formats Arabic locales with Latin digits (except ar_IN), does not know `no` (falls back to
+ * the root format) and groups rm_CH with U+2019.
+ */
+function icuLocale(loc: string): string {
+  const tag = loc.replace(/_/g, '-');
+  const lang = tag.split('-')[0].toLowerCase();
+  if (lang === 'ar') return tag.toUpperCase().endsWith('-IN') ? tag + '-u-nu-arab' : tag + '-u-nu-latn';
+  if (lang === 'no') return 'en';
+  if (tag === 'rm-CH') return 'de-CH';
+  return tag;
+}
