@@ -39,19 +39,20 @@ function fromUrl(text: string): PoolOptions {
   return withParams(opts, u.searchParams);
 }
 
-const GO_DSN = /^(?:(.*)@)?(?:(\w+)(?:\((.*)\))?)?\/([^?]*)(?:\?(.*))?$/s;
+const GO_ADDR_DB = /^(?:(\w+)(?:\((.*)\))?)?\/([^/?]*)(?:\?(.*))?$/s;
 
 function fromGoDsn(text: string): PoolOptions {
-  // The Go driver splits at the last '@' before the last '/', so passwords may hold '@' and '/'.
+  // As the Go driver does: the database follows the last '/', the credentials end at the last
+  // '@' before it, so passwords may contain '@', '/' and ':'.
   const slash = text.lastIndexOf('/');
   const at = slash < 0 ? -1 : text.lastIndexOf('@', slash);
-  const m = GO_DSN.exec(at < 0 ? text : `${text.slice(0, at).replaceAll('@', '\u0000')}${text.slice(at)}`);
-  if (!m) throw new Error(`url must look like user:pass@tcp(host:port)/db or mysql://user:pass@host:port/db, got ${redact(text)}`);
-  const cred = m[1]?.replaceAll('\u0000', '@');
+  const cred = at < 0 ? undefined : text.slice(0, at);
+  const m = GO_ADDR_DB.exec(text.slice(at + 1));
+  if (slash < 0 || !m) throw new Error(`url must look like user:pass@tcp(host:port)/db or mysql://user:pass@host:port/db, got ${redact(text)}`);
   const [user, password] = cred === undefined ? [undefined, undefined] : splitOnce(cred, ':');
-  const net = m[2] ?? 'tcp';
-  const addr = m[3] ?? '';
-  const opts: PoolOptions = { user: user || undefined, password: password || undefined, database: m[4] || undefined };
+  const net = m[1] ?? 'tcp';
+  const addr = m[2] ?? '';
+  const opts: PoolOptions = { user: user || undefined, password: password || undefined, database: m[3] || undefined };
   if (net === 'unix') {
     opts.socketPath = addr || '/tmp/mysql.sock';
   } else if (net === 'tcp' || net === 'tcp6' || net === 'tcp4') {
@@ -62,7 +63,7 @@ function fromGoDsn(text: string): PoolOptions {
   } else {
     throw new Error(`url uses network "${net}": only tcp and unix are supported`);
   }
-  return withParams(opts, new URLSearchParams(m[5] ?? ''));
+  return withParams(opts, new URLSearchParams(m[4] ?? ''));
 }
 
 function withParams(opts: PoolOptions, params: URLSearchParams): PoolOptions {
