@@ -64,9 +64,9 @@ export function parseManifest(raw: unknown, cx: ManifestContext): PluginManifest
   if (m.name !== undefined && m.name !== cx.name) {
     throw fail(`name ${JSON.stringify(m.name)} does not match the plugin name ${cx.name}`);
   }
-  let version = m.version === undefined ? cx.fileVersion : m.version;
-  if (version !== undefined && typeof version !== 'string') throw fail('version must be a string');
-  version = (version ?? '0.0.0').replace(/^v/, '');
+  const rawVersion = m.version === undefined ? cx.fileVersion : m.version;
+  if (rawVersion !== undefined && typeof rawVersion !== 'string') throw fail('version must be a string');
+  const version = (rawVersion ?? '0.0.0').replace(/^v/, '');
   if (!parseVersion(version)) throw fail(`version ${JSON.stringify(version)} is not a semantic version such as 1.0.0`);
 
   const list = (key: string): string[] => {
@@ -134,8 +134,9 @@ export function parseManifest(raw: unknown, cx: ManifestContext): PluginManifest
 
   let main: string | undefined;
   if (language === 'js') {
-    main = m.main === undefined ? cx.mainFile : m.main;
-    if (typeof main !== 'string' || main === '') throw fail(`no main module: add "main" or a file ${cx.name}.js at the archive root`);
+    const rawMain = m.main === undefined ? cx.mainFile : m.main;
+    if (typeof rawMain !== 'string' || rawMain === '') throw fail(`no main module: add "main" or a file ${cx.name}.js at the archive root`);
+    main = rawMain;
   }
 
   const schema = (m.schema ?? {}) as SchemaMap;

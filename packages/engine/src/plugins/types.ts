@@ -35,7 +35,14 @@ export interface PluginRecord {
   sources: string[];
   sinks: string[];
   functions: string[];
-  language?: string;
+  /** `js` for bundled modules; `python`/`node`/`binary` for external processes. */
+  language: string;
+  /** Function symbols that are aggregates (external-process plugins). */
+  aggregates?: string[];
+  /** Per-symbol config schemas from the manifest. */
+  schema?: SchemaMap;
+  sdk: string;
+  sha256?: string;
   installedAt: number;
   /** The request that installed it, for `PUT` and diagnostics (never contains secrets). */
   source?: string;

@@ -215,7 +215,7 @@ export class RemoteHost {
         this.instances.get(m.instance)?.handlers.status?.(m.status, m.message);
         return;
       case 'log': {
-        const level = m.level === 'debug' || m.level === 'warn' || m.level === 'error' ? m.level : 'info';
+        const level: 'debug' | 'info' | 'warn' | 'error' = m.level === 'debug' || m.level === 'warn' || m.level === 'error' ? m.level : 'info';
         this.opts.logger[level](`${this.label}: ${m.msg}`);
         return;
       }

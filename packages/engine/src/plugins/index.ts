@@ -1,0 +1,6 @@
+export { PluginManager, PLUGIN_TYPES, PLUGINS_NS } from './plugin-manager.js';
+export type { PluginManagerOptions, PluginManagerConfig, PluginChange } from './plugin-manager.js';
+export type { PluginRecord, PluginStatus, HostStatus, HostState, Isolation, BackoffOptions } from './types.js';
+export { checkSdkCompat, parseManifest, validatePluginName } from './manifest.js';
+export type { PluginManifest } from './manifest.js';
+export { satisfies, parseVersion, compareVersionText } from './semver.js';
