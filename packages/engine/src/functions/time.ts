@@ -221,8 +221,8 @@ export function formatTime(d: Date, format: string, zone?: string): string {
       case 'Z': out += offsetText(p.offsetMin, false); break;
       case 'X':
         runOf(3);
-        if (j === 1) out += p.offsetMin === 0 ? 'Z' : offsetText(p.offsetMin, false, true);
-        else out += p.offsetMin === 0 ? 'Z' : offsetText(p.offsetMin, j === 3);
+        // Go layouts -07 / -0700 / -07:00: numeric even for UTC.
+        out += j === 1 ? offsetText(p.offsetMin, false, true) : offsetText(p.offsetMin, j === 3);
         break;
       case "'": {
         if (f[i + 1] === "'") { out += "'"; i++; continue; }
