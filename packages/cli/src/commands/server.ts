@@ -13,6 +13,8 @@ export interface StartServerOptions {
   configFile?: string;
   etcDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** The CLI handles SIGINT/SIGTERM itself. */
+  handleSignals?: boolean;
 }
 export interface RunningServer {
   url: string;
@@ -36,7 +38,7 @@ async function loadStartServer(): Promise<StartServer> {
 
 export function serverOptions(ctx: CommandContext): StartServerOptions {
   const v = ctx.args.values;
-  const opts: StartServerOptions = { env: ctx.env };
+  const opts: StartServerOptions = { env: ctx.env, handleSignals: false };
   if (v['port'] !== undefined) {
     const port = Number(v['port']);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port ${v['port']}`);
@@ -51,7 +53,7 @@ export function serverOptions(ctx: CommandContext): StartServerOptions {
 
 /**
  * `oort server`: start the REST server and keep running until SIGINT/SIGTERM, then close
- * it gracefully. `--apply PATH` applies definitions once the server listens; failures are
+ * it gracefully (a second signal exits at once, for a close that hangs). `--apply PATH` applies definitions once the server listens; failures are
  * reported but do not stop the server (a restart loop would not fix a bad file).
  */
 export async function serverCommand(ctx: CommandContext): Promise<void> {
@@ -59,6 +61,28 @@ export async function serverCommand(ctx: CommandContext): Promise<void> {
   const startServer = await loadStartServer();
   const server = await startServer(opts);
   ctx.io.out(`Oort server listening on ${server.url}`);
+  // Listen for signals before applying, so Ctrl-C during a long apply still closes cleanly.
+  const stopped = new Promise<void>((done) => {
+    let closing = false;
+    const stop = () => {
+      if (closing) process.exit(1);
+      closing = true;
+      server.close().then(
+        () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          done();
+        },
+        (err: unknown) => {
+          ctx.io.err(`error while closing: ${(err as Error).message}`);
+          process.exitCode = 1;
+          done();
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 
   const applyTarget = ctx.args.values['apply'];
   if (applyTarget !== undefined) {
@@ -73,19 +97,5 @@ export async function serverCommand(ctx: CommandContext): Promise<void> {
     }
   }
 
-  await new Promise<void>((done) => {
-    let closing = false;
-    const stop = () => {
-      if (closing) return;
-      closing = true;
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      server.close().then(done, (err: unknown) => {
-        ctx.io.err(`error while closing: ${(err as Error).message}`);
-        done();
-      });
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopped;
 }
