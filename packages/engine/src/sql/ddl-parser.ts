@@ -93,7 +93,7 @@ function parseFieldType(c: TokenCursor): FieldType {
     c.leave();
     return { type: 'struct', fields };
   }
-  return { type: upper.toLowerCase() as (typeof SIMPLE_TYPES)[number] extends infer U ? U extends string ? Lowercase<U> : never : never };
+  return { type: upper.toLowerCase() as Lowercase<(typeof SIMPLE_TYPES)[number]> };
 }
 
 /** A literal after DEFAULT, converted to the field type as eKuiper's `GetDefaultClause` does. */
@@ -193,6 +193,6 @@ function validateStream(
     }
   }
   if (options['KIND'] === 'lookup' && options['TYPE'] === 'memory' && !options['KEY']) {
-    c.error(pos, 'CREATE', 'Option "key" is required for memory lookup table.');
+    c.error(pos, 'CREATE', 'Option "key" is required for memory lookup table');
   }
 }
