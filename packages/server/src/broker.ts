@@ -1,5 +1,6 @@
 import { createConnection, createServer, type Server } from 'node:net';
-import Aedes from 'aedes';
+import aedesModule from 'aedes';
+import type { AedesOptions } from 'aedes';
 import type { Logger } from '@oort/sdk';
 import type { BrokerMode } from '@oort/engine';
 
@@ -23,7 +24,7 @@ export async function startBroker(mode: BrokerMode, server: string, logger: Logg
     logger.info(`using the MQTT broker already listening at ${server}`);
     return { embedded: false, server, close: async () => {} };
   }
-  const aedes = new Aedes();
+  const aedes = createAedes();
   const tcp = createServer(aedes.handle);
   try {
     await listen(tcp, host, port);
@@ -90,7 +91,17 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
-function closeAedes(aedes: Aedes): Promise<void> {
+type AedesBroker = InstanceType<typeof aedesModule.default>;
+
+// aedes is CommonJS whose typings describe an ES module: at run time the default import is the
+// constructor itself, while the types put it under `.default`. Accept both.
+function createAedes(opts?: AedesOptions): AedesBroker {
+  const mod = aedesModule as unknown as { default?: typeof aedesModule.default } & typeof aedesModule.default;
+  const Ctor = mod.default ?? mod;
+  return new Ctor(opts);
+}
+
+function closeAedes(aedes: AedesBroker): Promise<void> {
   return new Promise((resolve) => aedes.close(() => resolve()));
 }
 
