@@ -13,15 +13,12 @@ import type { TokenCursor } from './token-cursor.js';
  * them tighter changes no rule that works in eKuiper.)
  */
 
-const COMPARISON_OPS: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
-const ADDITIVE_OPS: ReadonlySet<string> = new Set(['+', '-', '|', '^']);
-const MULTIPLICATIVE_OPS: ReadonlySet<string> = new Set(['*', '/', '%', '&']);
 const TIME_UNITS: ReadonlySet<string> = new Set(['DD', 'HH', 'MI', 'SS', 'MS']);
 const INT64_MAX = (1n << 63n) - 1n;
 
 export function parseExpr(c: TokenCursor): Expr {
   c.enter();
-  const e = parseOr(c);
+  const e = parseBinary(c, 1);
   c.leave();
   return e;
 }
@@ -33,115 +30,79 @@ export function parseExprList(c: TokenCursor): Expr[] {
   return list;
 }
 
+const PRECEDENCE: Readonly<Record<string, number>> = {
+  OR: 1, AND: 2,
+  '=': 3, '!=': 3, '<': 3, '<=': 3, '>': 3, '>=': 3, IN: 3, BETWEEN: 3, LIKE: 3, NOT: 3,
+  '+': 4, '-': 4, '|': 4, '^': 4,
+  '*': 5, '/': 5, '%': 5, '&': 5,
+};
+
+/** The binary operator at the cursor (not consumed), if any. */
+function peekOperator(c: TokenCursor): string | undefined {
+  const t = c.peek();
+  if (t.type !== 'op' && t.type !== 'keyword') return undefined;
+  return PRECEDENCE[t.value] === undefined ? undefined : t.value;
+}
+
 /**
- * Runs a left-associative binary level: `operand (op operand)*`. Each applied operator counts
- * as one level of nesting, so a very long chain is refused before visitors recurse over it.
+ * Precedence climbing: operands joined by operators of precedence >= `minPrec`, left-associative.
+ * (One function for all levels keeps the stack shallow for nested parentheses.) Each applied
+ * operator counts as a level of nesting, so a very long chain is refused before visitors that
+ * recurse over the tree could overflow.
  */
-function binaryLevel(c: TokenCursor, operand: (c: TokenCursor) => Expr, matchOp: (c: TokenCursor) => BinaryOp | undefined): Expr {
-  let lhs = operand(c);
+function parseBinary(c: TokenCursor, minPrec: number): Expr {
+  let lhs = parsePostfix(c);
   let levels = 0;
   for (;;) {
-    const op = matchOp(c);
-    if (op === undefined) break;
+    const op = peekOperator(c);
+    if (op === undefined) {
+      c.expect('operator');
+      break;
+    }
+    const prec = PRECEDENCE[op]!;
+    if (prec < minPrec) break;
     c.next();
     c.enter();
     levels++;
-    const rhs = operand(c);
-    lhs = { kind: 'BinaryExpr', pos: lhs.pos, op, lhs, rhs };
-  }
-  for (; levels > 0; levels--) c.leave();
-  return lhs;
-}
-
-function keywordOp(word: 'OR' | 'AND') {
-  return (c: TokenCursor): BinaryOp | undefined => {
-    if (c.isKeyword(word)) return word;
-    c.expect('operator');
-    return undefined;
-  };
-}
-
-function symbolOp(ops: ReadonlySet<string>) {
-  return (c: TokenCursor): BinaryOp | undefined => {
-    const t = c.peek();
-    if (t.type === 'op' && ops.has(t.value)) return t.value as BinaryOp;
-    c.expect('operator');
-    return undefined;
-  };
-}
-
-const orOp = keywordOp('OR');
-const andOp = keywordOp('AND');
-const additiveOp = symbolOp(ADDITIVE_OPS);
-const multiplicativeOp = symbolOp(MULTIPLICATIVE_OPS);
-
-function parseOr(c: TokenCursor): Expr {
-  return binaryLevel(c, parseAnd, orOp);
-}
-
-function parseAnd(c: TokenCursor): Expr {
-  return binaryLevel(c, parseComparison, andOp);
-}
-
-function parseComparison(c: TokenCursor): Expr {
-  let lhs = parseAdditive(c);
-  let levels = 0;
-  for (;;) {
-    const t = c.peek();
+    let word = op;
     let not = false;
-    if (t.type === 'op' && COMPARISON_OPS.has(t.value)) {
-      c.next();
-      c.enter();
-      levels++;
-      lhs = { kind: 'BinaryExpr', pos: lhs.pos, op: t.value as BinaryOp, lhs, rhs: parseAdditive(c) };
-      continue;
-    }
-    if (c.isKeyword('NOT')) {
-      c.next();
+    if (op === 'NOT') {
       if (!c.isKeyword('IN') && !c.isKeyword('BETWEEN') && !c.isKeyword('LIKE')) {
         c.expect('IN');
         c.expect('BETWEEN');
         c.expect('LIKE');
         c.fail();
       }
+      word = c.next().value;
       not = true;
     }
-    const k = c.peek();
-    if (k.type !== 'keyword' || (k.value !== 'IN' && k.value !== 'BETWEEN' && k.value !== 'LIKE')) {
-      c.expect('operator');
-      break;
-    }
-    c.next();
-    c.enter();
-    levels++;
-    if (k.value === 'IN') {
-      if (c.acceptOp('(')) {
-        const list = parseExprList(c);
-        c.op(')');
-        lhs = { kind: 'InExpr', pos: lhs.pos, expr: lhs, not, list };
-      } else {
-        lhs = { kind: 'InExpr', pos: lhs.pos, expr: lhs, not, array: parseAdditive(c) };
+    switch (word) {
+      case 'IN':
+        if (c.acceptOp('(')) {
+          const list = parseExprList(c);
+          c.op(')');
+          lhs = { kind: 'InExpr', pos: lhs.pos, expr: lhs, not, list };
+        } else {
+          lhs = { kind: 'InExpr', pos: lhs.pos, expr: lhs, not, array: parseBinary(c, 4) };
+        }
+        break;
+      case 'BETWEEN': {
+        // eKuiper reads the bounds as single operands; arithmetic bounds are accepted here too.
+        const low = parseBinary(c, 4);
+        c.keyword('AND');
+        const high = parseBinary(c, 4);
+        lhs = { kind: 'BetweenExpr', pos: lhs.pos, expr: lhs, not, low, high };
+        break;
       }
-    } else if (k.value === 'BETWEEN') {
-      // eKuiper reads the bounds as single operands; arithmetic bounds are accepted here too.
-      const low = parseAdditive(c);
-      c.keyword('AND');
-      const high = parseAdditive(c);
-      lhs = { kind: 'BetweenExpr', pos: lhs.pos, expr: lhs, not, low, high };
-    } else {
-      lhs = { kind: 'LikeExpr', pos: lhs.pos, expr: lhs, not, pattern: parseAdditive(c) };
+      case 'LIKE':
+        lhs = { kind: 'LikeExpr', pos: lhs.pos, expr: lhs, not, pattern: parseBinary(c, 4) };
+        break;
+      default:
+        lhs = { kind: 'BinaryExpr', pos: lhs.pos, op: op as BinaryOp, lhs, rhs: parseBinary(c, prec + 1) };
     }
   }
   for (; levels > 0; levels--) c.leave();
   return lhs;
-}
-
-function parseAdditive(c: TokenCursor): Expr {
-  return binaryLevel(c, parseMultiplicative, additiveOp);
-}
-
-function parseMultiplicative(c: TokenCursor): Expr {
-  return binaryLevel(c, parsePostfix, multiplicativeOp);
 }
 
 function parsePostfix(c: TokenCursor): Expr {
