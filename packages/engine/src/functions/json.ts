@@ -65,7 +65,15 @@ const vJson: Validator = (a) => vLen(2, a.length) ?? (!isStringArg(a[1]) ? errIn
 
 function jsonCall(a: unknown[]): unknown {
   if (typeof a[1] !== 'string') throw new Error(`invalid jsonPath, must be a string but got ${formatValue(a[1])}`);
-  return evalPath(a[1], a[0]);
+  let input = a[0];
+  if (typeof input === 'string') {
+    try { input = JSON.parse(input); } catch { throw new Error(`data '${input}' is not a valid json string`); }
+  } else if (input === null || input === undefined) {
+    throw new Error('invalid data nil for jsonpath');
+  } else if (!Array.isArray(input) && !isMap(input)) {
+    throw new Error(`invalid data ${formatValue(input)} for jsonpath`);
+  }
+  return evalPath(a[1], input);
 }
 
 define(C, 'json_path_query', {
