@@ -86,7 +86,6 @@ function run(name: string, f: FunctionDef, ctx: FunctionContext, values: unknown
   try {
     r = f.exec(ctx, values);
   } catch (err) {
-    if (err instanceof EvalError) throw err;
     throw new EvalError(`call func ${name} error: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (r instanceof Error) throw new EvalError(`call func ${name} error: ${r.message}`);

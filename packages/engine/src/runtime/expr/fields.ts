@@ -100,6 +100,10 @@ export function compileMeta(scope: CompileScope, stream: string | undefined, nam
   const ic = scope.ignoreCase ?? false;
   let base: Evaluator;
   const src = stream !== undefined ? findSource(scope, stream) : undefined;
+  if (stream !== undefined && !src) {
+    // `meta(k.sub)` where k is not a source: a nested key
+    return compileMeta(scope, undefined, stream, [name, ...path]);
+  }
   if (name === '*') {
     base = src && isJoinScope(scope) ? (row) => row.parts?.[src.name]?.meta ?? row.meta : (row) => row.meta;
   } else if (src && isJoinScope(scope)) {

@@ -51,7 +51,7 @@ export function withSelectAliases(scope: CompileScope, fields: readonly SelectFi
 
 type Step =
   | { kind: 'wildcard'; ev: Evaluator }
-  | { kind: 'value'; name: string; ev: Evaluator; alias?: string; emit: boolean; multi: boolean; describe: string };
+  | { kind: 'value'; name: string; ev: Evaluator; alias?: string; emit: boolean; multi: boolean; describe: string; errName?: string };
 
 /**
  * Builds the output row of a SELECT list: wildcards (`*`, `s.*`, EXCEPT, REPLACE; on a
@@ -84,6 +84,8 @@ export function compileProjection(fields: readonly SelectField[], scope: Compile
     steps.push({
       kind: 'value', name: f.alias ?? f.name, ev, alias: f.alias, emit: !f.invisible, multi,
       describe: describeExpr(f.expr, defaultStream),
+      // eKuiper names an unaliased call field like an alias in its error texts
+      errName: f.alias ?? (f.expr.kind === 'Call' ? f.name : undefined),
     });
   }
   const sendNil = opts.sendNilField;
@@ -106,8 +108,8 @@ export function compileProjection(fields: readonly SelectField[], scope: Compile
           v = s.ev(row);
         } catch (err) {
           if (!(err instanceof EvalError)) throw err;
-          const msg = s.alias !== undefined
-            ? `alias: ${s.alias} expr: ${s.describe} meet error, err:${err.message}`
+          const msg = s.errName !== undefined
+            ? `alias: ${s.errName} expr: ${s.describe} meet error, err:${err.message}`
             : `expr: ${s.describe} meet error, err:${err.message}`;
           throw new EvalError(msg);
         }
