@@ -1,0 +1,33 @@
+import type { ConnectorDef, Sink, Source } from '@oort/sdk';
+import { FileSink, fileSinkSchema } from './file/file-sink.js';
+import { FileSource, fileSourceSchema } from './file/file-source.js';
+import { HttpPushSource, httpPushSourceSchema } from './httppush/httppush-source.js';
+import { LogSink, logSinkSchema } from './log/log-sink.js';
+import { MemorySink, memorySinkSchema } from './memory/memory-sink.js';
+import { MemorySource, memorySourceSchema } from './memory/memory-source.js';
+import { MqttSink, mqttSinkSchema } from './mqtt/mqtt-sink.js';
+import { MqttSource, mqttSourceSchema } from './mqtt/mqtt-source.js';
+import { NopSink, nopSinkSchema } from './nop/nop-sink.js';
+import { RestSink, restSinkSchema } from './rest/rest-sink.js';
+
+export { memoryBus, MemoryBus } from './memory/bus.js';
+export { compileTopicFilter } from './memory/topic-match.js';
+export { HttpPushSource } from './httppush/httppush-source.js';
+
+/** Sources every Oort build has, keyed by the stream's TYPE. */
+export const builtinSources: Record<string, ConnectorDef<Source>> = {
+  mqtt: { create: () => new MqttSource(), schema: mqttSourceSchema, about: 'Subscribe to MQTT topics' },
+  memory: { create: () => new MemorySource(), schema: memorySourceSchema, about: 'Read rows published by other rules on in-process memory topics' },
+  file: { create: () => new FileSource(), schema: fileSourceSchema, about: 'Read JSON, JSON-lines or CSV files' },
+  httppush: { create: () => new HttpPushSource(), schema: httpPushSourceSchema, about: 'Receive data POSTed to an HTTP path' },
+};
+
+/** Sinks every Oort build has, keyed by the action's name. */
+export const builtinSinks: Record<string, ConnectorDef<Sink>> = {
+  mqtt: { create: () => new MqttSink(), schema: mqttSinkSchema, about: 'Publish results to an MQTT topic' },
+  memory: { create: () => new MemorySink(), schema: memorySinkSchema, about: 'Publish rows to an in-process memory topic for other rules' },
+  file: { create: () => new FileSink(), schema: fileSinkSchema, about: 'Append results to a file' },
+  rest: { create: () => new RestSink(), schema: restSinkSchema, about: 'Send results to an HTTP endpoint' },
+  log: { create: () => new LogSink(), schema: logSinkSchema, about: 'Write results to the log' },
+  nop: { create: () => new NopSink(), schema: nopSinkSchema, about: 'Discard results' },
+};
