@@ -53,6 +53,19 @@ describe('stream and table commands', () => {
     assert.deepEqual(lastBody(), { sql: `CREATE STREAM demo ${DEF}` });
   });
 
+  it('create stream accepts name and definition as one argument, as eKuiper does', async () => {
+    const r = await oort('create', 'stream', `demo ${DEF}`);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(lastBody(), { sql: `CREATE STREAM demo ${DEF}` });
+  });
+
+  it('create stream without a definition is a usage error', async () => {
+    const r = await oort('create', 'stream', 'demo');
+    assert.equal(r.code, 1);
+    assert.match(r.err, /expect stream name and definition/);
+    assert.equal(fake.requests.length, 0);
+  });
+
   it('create table accepts a full CREATE TABLE statement', async () => {
     const r = await oort('create', 'table', 't1', `CREATE TABLE t1 ${DEF}`);
     assert.equal(r.code, 0);

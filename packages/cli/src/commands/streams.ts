@@ -15,6 +15,9 @@ export async function createStream(ctx: CommandContext, noun: string, rest: stri
   let sql: string;
   if (file !== undefined) {
     sql = toCreateStatement(kind, rest[0], await readInputFile(ctx, file));
+  } else if (rest.length === 1 && /[\s(]/.test(rest[0]!)) {
+    // `create stream 'demo (id bigint) WITH (...)'`: eKuiper joins its arguments, so this works there too.
+    sql = toCreateStatement(kind, undefined, rest[0]!);
   } else {
     const name = need(rest, 0, `${kind} name and definition`);
     if (rest.length < 2) throw new UsageError(`expect ${kind} name and definition`);
