@@ -75,12 +75,14 @@ export class Engine implements EngineApi {
       builtinSources[type] ?? this.pluginManager.resolveSource(type);
     const resolveSink = (type: string): ConnectorDef<Sink> | undefined =>
       builtinSinks[type] ?? this.pluginManager.resolveSink(type);
+    const typeDefaults = { mqtt: { server: config.mqtt.server } };
     this.sources = new SourcePool({
       clock: this.clock,
       logger: this.logger,
       confKeys: this.confKeys,
       resolveSource,
       globalProps: { httpServerIp: config.source.httpServerIp, httpServerPort: config.source.httpServerPort },
+      typeDefaults,
     });
     const r = config.rule;
     const defaults: Partial<RuleOptions> = {
@@ -105,6 +107,7 @@ export class Engine implements EngineApi {
       resolvePluginFunction: (name) => this.pluginManager.resolveFunction(name),
       sinkTransform: (props, kind) => compileSinkTransform(props, kind),
       ignoreCase: config.basic.ignoreCase,
+      typeDefaults,
     });
   }
 

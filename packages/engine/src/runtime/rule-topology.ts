@@ -24,6 +24,8 @@ export interface TopologyEnv {
   resolveFunction(name: string): ResolvedFunction | undefined;
   sinkTransform(props: Record<string, unknown>, kind: 'bytes' | 'tuple'): (rows: Row[]) => SinkItem[];
   ignoreCase: boolean;
+  /** Defaults per connector type from the server configuration (e.g. the MQTT broker address). */
+  typeDefaults: Record<string, Record<string, unknown>>;
 }
 
 const DRAIN_BATCH = 1024;
@@ -73,7 +75,7 @@ export class RuleTopology {
     rule.actions.forEach((a, i) => {
       const conn = env.resolveSink(a.type);
       if (!conn) throw oortError('PLAN', `sink type ${a.type} is not found (install a plugin providing it)`);
-      let props = env.confKeys.sinkProps(a.type, a.props);
+      let props = { ...env.typeDefaults[a.type], ...env.confKeys.sinkProps(a.type, a.props) };
       if (conn.schema) {
         const v = validateConfig(conn.schema, props);
         if (v.issues.length) throw oortError('PLAN', `action ${a.type}: ${v.issues.map((x) => x.message).join('; ')}`);
@@ -168,6 +170,21 @@ export class RuleTopology {
 
   private emit(rows: Row[]): void {
     for (const s of this.sinks) s.push(rows);
+  }
+
+  /** The shared source node of a stream this rule reads (rule tests feed it directly). */
+  sourceNode(stream: string): SourceNode | undefined {
+    return this.sourceNodes.find((n) => n.stream === stream);
+  }
+
+  /** Processes everything queued now, synchronously (simulated-time runs). */
+  processPending(): void {
+    while (this.queue.length) this.processor.process(this.queue.shift()!);
+  }
+
+  /** Resolves when every sink has sent what it was given. */
+  async idle(): Promise<void> {
+    while (this.sinks.some((s) => s.pending > 0)) await new Promise((r) => setImmediate(r));
   }
 
   /** Stops reading, processes what is queued, flushes the sinks and closes them. */

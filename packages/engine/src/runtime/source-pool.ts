@@ -14,6 +14,8 @@ export interface SourcePoolEnv {
   resolveSource(type: string): ConnectorDef<Source> | undefined;
   /** Global properties every source sees (e.g. the shared HTTP push server address). */
   globalProps: Record<string, unknown>;
+  /** Defaults per connector type from the server configuration (e.g. the MQTT broker address). */
+  typeDefaults: Record<string, Record<string, unknown>>;
 }
 
 interface Entry {
@@ -42,7 +44,11 @@ export class SourcePool {
         throw oortError('STREAM', `EXTRA of stream ${def.name} is not valid JSON`);
       }
     }
-    const props: Record<string, unknown> = { ...this.env.globalProps, ...this.env.confKeys.sourceProps(def.type, o.CONF_KEY, extra) };
+    const props: Record<string, unknown> = {
+      ...this.env.globalProps,
+      ...this.env.typeDefaults[def.type],
+      ...this.env.confKeys.sourceProps(def.type, o.CONF_KEY, extra),
+    };
     props.datasource = def.datasource;
     props.format = def.format;
     if (o.KEY) props.key = o.KEY;

@@ -42,6 +42,11 @@ export class SinkNode {
     this.transformMetrics.bufferLength = () => this.batch.length;
   }
 
+  /** Items queued or batched and not yet sent. */
+  get pending(): number {
+    return this.queue.length + this.batch.length + (this.pumping ? 1 : 0);
+  }
+
   get full(): boolean {
     return this.queue.length >= this.o.bufferLength;
   }

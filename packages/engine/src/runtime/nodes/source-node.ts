@@ -33,7 +33,7 @@ export class SourceNode {
 
   constructor(
     readonly stream: string,
-    private readonly source: Source,
+    readonly connector: Source,
     private readonly ctx: StreamContext,
     private readonly decoder: Decoder | undefined,
     private readonly props: Record<string, unknown>,
@@ -62,7 +62,7 @@ export class SourceNode {
 
   /** Provisions (config errors throw here) and connects in the background with retries. */
   async open(): Promise<void> {
-    await this.source.provision(this.ctx, this.props);
+    await this.connector.provision(this.ctx, this.props);
     void this.connectLoop();
   }
 
@@ -70,15 +70,15 @@ export class SourceNode {
     while (!this.closed) {
       this.io.status('connecting');
       try {
-        await this.source.connect(this.ctx, this.io);
+        await this.connector.connect(this.ctx, this.io);
         this.attempt = 0;
         this.forEach((s) => {
           if (s.sourceMetrics.connectionStatus === 'connecting') s.sourceMetrics.connection('connected', this.ctx.clock.now());
         });
         const interval = Number(this.props.interval ?? 0);
-        if (this.source.pull && interval > 0) {
+        if (this.connector.pull && interval > 0) {
           this.pullTimer = this.ctx.clock.setInterval(() => {
-            void Promise.resolve(this.source.pull!(this.ctx, this.ctx.clock.now(), this.io)).catch((e) => this.io.error(e as Error));
+            void Promise.resolve(this.connector.pull!(this.ctx, this.ctx.clock.now(), this.io)).catch((e) => this.io.error(e as Error));
           }, interval);
         }
         return;
@@ -165,7 +165,7 @@ export class SourceNode {
     this.closed = true;
     this.pullTimer?.cancel();
     try {
-      await this.source.close(this.ctx);
+      await this.connector.close(this.ctx);
     } catch (e) {
       this.ctx.logger.warn(`closing source of stream ${this.stream}: ${(e as Error).message}`);
     }
