@@ -16,3 +16,4 @@ export { SqlSyntaxError } from './syntax-error.js';
 export { printExpr, printStatement, printIdent, printString, printFloat } from './printer.js';
 export { ANALYTIC_FUNCTIONS, WINDOW_FUNCTIONS, WINDOW_NAMES, STREAM_OPTIONS, TIME_UNIT_MS } from './dialect.js';
 export { MAX_DEPTH } from './token-cursor.js';
+export { sexpr } from './sexpr.js';
