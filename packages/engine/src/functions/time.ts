@@ -120,7 +120,9 @@ function parseWithFormat(s: string, format: string): Date | undefined {
     while (format[i + j] === c) j++;
     const run = format.slice(i, i + j);
     if (c === '\\') { re += escapeRe(format[i + 1] ?? ''); i += 2; continue; }
-    if ('yYMdHhmsS'.includes(c)) { re += c === 'M' && j >= 3 ? '([A-Za-z]+)' : '(\\d+)'; fields.push(c === 'Y' ? 'y' : c); }
+    if (c === 'S') { re += '\\.?(\\d+)'; fields.push('S'); }
+    else if ('yY'.includes(c)) { re += j === 2 ? '(\\d{2})' : '(\\d{4})'; fields.push('y'); }
+    else if ('MdHhms'.includes(c)) { re += c === 'M' && j >= 3 ? '([A-Za-z]+)' : '(\\d{1,2})'; fields.push(c); }
     else if (c === 'a') { re += '(AM|PM)'; fields.push('a'); }
     else if (c === 'Z' || c === 'X') { re += '(Z|[+-]\\d{2}:?\\d{2}|[+-]\\d{2})'; fields.push('Z'); }
     else re += escapeRe(run);
