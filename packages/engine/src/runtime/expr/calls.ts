@@ -46,6 +46,7 @@ export function compileCall(e: Call, scope: CompileScope, compile: Compile): Eva
   const name = e.name;
   if (kind === 'aggregate') return aggregateCall(name, f, ctx, args, policy);
   if (kind === 'analytic') return analyticCall(e, scope, compile, f, ctx, args, policy);
+  if (kind === 'multicol') return multicolCall(e, f, ctx, args, policy);
   return scalarCall(name, f, ctx, args, policy);
 }
 
@@ -123,6 +124,38 @@ function aggregateCall(name: string, f: FunctionDef, ctx: FunctionContext, args:
     }
     const s = nilCheck(policy, values);
     return s === NO_SHORTCUT ? run(name, f, ctx, values) : s;
+  };
+}
+
+/**
+ * Multi-column functions (changed_cols), eKuiper's ColFuncField convention: `*` spreads into
+ * one value per column, and a last argument lists the column name of every value ("" for
+ * arguments that are not columns).
+ */
+function multicolCall(e: Call, f: FunctionDef, ctx: FunctionContext, args: Evaluator[], policy: NilPolicy): Evaluator {
+  const names = e.args.map((a) => (a.kind === 'FieldRef' ? a.name : a.kind === 'JsonAccess' ? a.key : ''));
+  const spread = e.args.map((a) => a.kind === 'Wildcard');
+  const name = e.name;
+  return (row) => {
+    const values: unknown[] = [];
+    const keys: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const v = args[i]!(row);
+      if (spread[i]) {
+        const m = v as Record<string, unknown>;
+        for (const k in m) {
+          values.push(m[k]);
+          keys.push(k);
+        }
+      } else {
+        values.push(v);
+        keys.push(names[i]!);
+      }
+    }
+    const s = nilCheck(policy, values);
+    if (s !== NO_SHORTCUT) return s;
+    values.push(keys);
+    return run(name, f, ctx, values);
   };
 }
 

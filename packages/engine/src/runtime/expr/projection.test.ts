@@ -126,3 +126,20 @@ test('ORDER BY over incompatible types is an error', () => {
   const sorter = compileSorter(parseSelect('SELECT a FROM t ORDER BY size').orderBy, testScope());
   assert.throws(() => sorter([row({ size: 3n }), row({ size: 'string' })]), { message: 'incompatible types for comparison: int and string' });
 });
+
+test('a multi-column call spreads its map result into columns, with * expanded', () => {
+  let seen: unknown[] = [];
+  registerBuiltin({
+    name: 'px_cols', category: 'test', kind: 'multicol', nil: 'none', type: 'scalar',
+    exec: (_c, a) => {
+      seen = a;
+      const keys = a[a.length - 1] as string[];
+      const out: Row = {};
+      for (let i = 1; i < a.length - 1; i++) out[String(a[0]) + keys[i]] = a[i];
+      return out;
+    },
+  });
+  assert.deepEqual(project('SELECT px_cols("c_", a, b) FROM test', { a: 1n, b: 2n }), { c_a: 1n, c_b: 2n });
+  assert.deepEqual(seen, ['c_', 1n, 2n, ['', 'a', 'b']]);
+  assert.deepEqual(project('SELECT px_cols("x_", *) FROM test', { a: 1n, b: 'z' }), { x_a: 1n, x_b: 'z' });
+});
