@@ -120,7 +120,7 @@ function tvText(v: unknown): string {
 
 /** Go's time.Time.String() approximated in UTC. */
 function goTimeString(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', ' +0000 UTC');
+  return d.toISOString().replace('T', ' ').replace(/\.?0*Z$/, ' +0000 UTC');
 }
 
 const BOOL_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);

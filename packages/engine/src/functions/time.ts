@@ -50,6 +50,15 @@ const WD: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri
 /** Wall-clock components of an instant in a zone (default: configured zone). */
 export function partsOf(ms: number, zone: string | undefined = configuredZone): Parts {
   const z = zone === 'Local' ? undefined : zone;
+  if (z === 'UTC' || z === 'Etc/UTC') {
+    // Fast path: no Intl formatting needed.
+    const d = new Date(ms);
+    return {
+      year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(), second: d.getUTCSeconds(), ms: d.getUTCMilliseconds(), weekday: d.getUTCDay(),
+      offsetMin: 0, zone: 'UTC',
+    };
+  }
   const p: Record<string, string> = {};
   for (const x of formatter(z).formatToParts(new Date(ms))) p[x.type] = x.value;
   const year = Number(p.year), month = Number(p.month), day = Number(p.day);
