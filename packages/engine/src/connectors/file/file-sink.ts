@@ -75,7 +75,7 @@ export class FileSink implements Sink {
     if (!f.stream.write(chunk)) await new Promise<void>((r) => f.stream.once('drain', r));
   }
 
-  async close(): Promise<void> {
+  async close(_ctx?: StreamContext): Promise<void> {
     const files = [...this.files.values()];
     this.files.clear();
     await Promise.all(

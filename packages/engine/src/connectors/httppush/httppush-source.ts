@@ -65,7 +65,7 @@ export class HttpPushSource implements Source {
     io.status('connected', `http://${this.ip}:${this.port}${this.path}`);
   }
 
-  async close(): Promise<void> {
+  async close(_ctx?: StreamContext): Promise<void> {
     const s = this.server;
     this.server = undefined;
     if (!s) return;

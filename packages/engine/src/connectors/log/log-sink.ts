@@ -13,5 +13,5 @@ export class LogSink implements Sink {
     const rows = item.rows ?? [];
     ctx.logger.info(`sink result for rule ${ctx.ruleId}: ${toJSON(rows.length === 1 ? rows[0] : rows)}`);
   }
-  close(): void {}
+  close(_ctx?: StreamContext): void {}
 }

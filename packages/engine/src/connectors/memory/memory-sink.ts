@@ -33,5 +33,5 @@ export class MemorySink implements Sink {
     memoryBus.publish(topic, rows.map((r) => ({ ...r })));
   }
 
-  close(): void {}
+  close(_ctx?: StreamContext): void {}
 }

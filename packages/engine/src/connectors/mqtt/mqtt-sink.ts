@@ -24,6 +24,7 @@ export class MqttSink implements Sink {
     const { props: p, issues } = validateConfig(mqttSinkSchema, props);
     if (issues.length) throw new ConfigError(issues.map((i) => i.message).join('; '));
     this.props = p;
+    clientOptions(p, 'check'); // protocol version and TLS files are checked before connecting
   }
 
   async connect(ctx: StreamContext, status: (s: ConnectionStatus, message?: string) => void): Promise<void> {
@@ -66,7 +67,7 @@ export class MqttSink implements Sink {
     });
   }
 
-  async close(): Promise<void> {
+  async close(_ctx?: StreamContext): Promise<void> {
     const c = this.client;
     this.client = undefined;
     if (c) await c.endAsync();

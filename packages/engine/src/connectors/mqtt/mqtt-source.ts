@@ -30,6 +30,7 @@ export class MqttSource implements Source {
     this.topics = (p.datasource as string).split(',').map((t) => t.trim()).filter(Boolean);
     if (!this.topics.length) throw new ConfigError('mqtt source needs a topic in DATASOURCE');
     this.qos = p.qos as 0 | 1 | 2;
+    clientOptions(p, 'check'); // protocol version and TLS files are checked before connecting
   }
 
   async connect(ctx: StreamContext, io: SourceIO): Promise<void> {
@@ -79,7 +80,7 @@ export class MqttSource implements Source {
     clearTimeout(timer);
   }
 
-  async close(): Promise<void> {
+  async close(_ctx?: StreamContext): Promise<void> {
     const c = this.client;
     this.client = undefined;
     if (!c) return;

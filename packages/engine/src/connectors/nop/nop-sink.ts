@@ -17,5 +17,5 @@ export class NopSink implements Sink {
   async collect(ctx: StreamContext, item: SinkItem): Promise<void> {
     if (this.log) ctx.logger.debug(`nop sink discards ${item.payload?.byteLength ?? 0} bytes`);
   }
-  close(): void {}
+  close(_ctx?: StreamContext): void {}
 }

@@ -82,5 +82,5 @@ export class RestSink implements Sink {
   }
 
   /** Nothing is buffered: each collect finishes its request (bounded by `timeout`). */
-  close(): void {}
+  close(_ctx?: StreamContext): void {}
 }
