@@ -327,9 +327,10 @@ function parseCase(c: TokenCursor): CaseExpr {
   const whens: { when: Expr; then: Expr }[] = [];
   c.keyword('WHEN');
   do {
+    const first = c.peek();
     const when = parseExpr(c);
     if (value === undefined && !isBooleanExpr(when)) {
-      c.error(when.pos, '', 'invalid CASE expression, WHEN expression must be a bool condition');
+      c.error(when.pos, first.text, 'invalid CASE expression, WHEN expression must be a bool condition');
     }
     c.keyword('THEN');
     whens.push({ when, then: parseExpr(c) });
