@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Sink, StreamContext } from '@oort/sdk';
+import type { Sink } from '@oort/sdk';
 import { MemoryKV } from '../store/memory-kv.js';
 import type { OortError } from '../errors.js';
 import { PluginManager, PLUGINS_NS, type PluginChange, type PluginManagerConfig } from './plugin-manager.js';
 import {
+  ctx,
   eventually,
   pluginZip,
   quietLogger,
@@ -22,29 +23,6 @@ import {
   type FileServer,
   type TempData,
 } from './test-support.js';
-
-export function ctx(ruleId = 'r1'): StreamContext {
-  const state = new Map<string, unknown>();
-  return {
-    ruleId,
-    opId: 'op_1',
-    instanceId: 0,
-    logger: quietLogger(),
-    clock: {
-      now: () => Date.now(),
-      setTimeout: (fn, ms) => {
-        const t = setTimeout(fn, ms);
-        return { cancel: () => clearTimeout(t) };
-      },
-      setInterval: (fn, ms) => {
-        const t = setInterval(fn, ms);
-        return { cancel: () => clearInterval(t) };
-      },
-    },
-    state: { get: (k) => state.get(k) as never, put: (k, v) => void state.set(k, v), delete: (k) => void state.delete(k) },
-    signal: new AbortController().signal,
-  };
-}
 
 async function openSink(pm: PluginManager, symbol: string): Promise<Sink> {
   const def = pm.resolveSink(symbol);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@oort/sdk';
+import type { Logger, StreamContext } from '@oort/sdk';
 import yazl from 'yazl';
 
 export interface ZipEntry {
@@ -168,4 +168,28 @@ export function pluginZip(
 ): Promise<Buffer> {
   const mainName = (manifest.main as string | undefined) ?? `${name}.js`;
   return zipBuffer([{ name: `${name}.json`, content: JSON.stringify({ name, ...manifest }) }, { name: mainName, content: main }, ...extra]);
+}
+
+/** A StreamContext for driving plugins by hand in tests. */
+export function ctx(ruleId = 'r1'): StreamContext {
+  const state = new Map<string, unknown>();
+  return {
+    ruleId,
+    opId: 'op_1',
+    instanceId: 0,
+    logger: quietLogger(),
+    clock: {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => {
+        const t = setTimeout(fn, ms);
+        return { cancel: () => clearTimeout(t) };
+      },
+      setInterval: (fn, ms) => {
+        const t = setInterval(fn, ms);
+        return { cancel: () => clearInterval(t) };
+      },
+    },
+    state: { get: (k) => state.get(k) as never, put: (k, v) => void state.set(k, v), delete: (k) => void state.delete(k) },
+    signal: new AbortController().signal,
+  };
 }
