@@ -78,9 +78,9 @@ describe('loadSourceConfs', () => {
     withEtc({ 'sources/bad.yaml': 'default: 3\n' }, (etc) => assert.throws(() => loadSourceConfs(etc), /bad\.yaml: conf key default must be a map/));
   });
 
-  it('ships etc/sources/mqtt.yaml pointing at the embedded broker', () => {
+  it('ships etc/sources/mqtt.yaml leaving the server to mqtt.server, with qos 1', () => {
     const etc = fileURLToPath(new URL('../../../../etc', import.meta.url));
-    assert.deepEqual(loadSourceConfs(etc).mqtt?.default, { server: 'tcp://127.0.0.1:1883', qos: 1 });
+    assert.deepEqual(loadSourceConfs(etc).mqtt?.default, { qos: 1 });
   });
 });
 
