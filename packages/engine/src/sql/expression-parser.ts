@@ -268,13 +268,13 @@ function parseMetaKey(c: TokenCursor): MetaRef {
 }
 
 function withOver(c: TokenCursor, call: Call): Call {
+  const analytic = ANALYTIC_FUNCTIONS.has(call.name);
+  const windowFn = WINDOW_FUNCTIONS.has(call.name);
   if (!c.isKeyword('OVER')) {
-    c.expect('OVER');
+    if (analytic || windowFn) c.expect('OVER');
     return call;
   }
   const over = c.next();
-  const analytic = ANALYTIC_FUNCTIONS.has(call.name);
-  const windowFn = WINDOW_FUNCTIONS.has(call.name);
   if (!analytic && !windowFn) c.error(over.pos, 'OVER', `Found OVER after non analytic function ${call.name}`);
   c.op('(');
   let partitionBy: Expr[] = [];
