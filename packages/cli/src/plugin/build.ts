@@ -40,14 +40,18 @@ export async function buildPlugin(dir?: string): Promise<PluginProject> {
   return p;
 }
 
-/** Bundles each `src/**\/*.test.ts` into `dist/test/` so `node --test` can run them without tsc. */
+/**
+ * Bundles each `src/**\/*.test.ts` into `dist/unit/*.test.bundle.mjs` so `node --test` can
+ * run them without tsc. The names stay out of node's and the repo runner's test globs, which
+ * run tsc's output instead.
+ */
 export async function buildUnitTests(p: PluginProject): Promise<string[]> {
   const src = join(p.dir, 'src');
   const tests = readdirSync(src, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.test\.(ts|mts|js)$/.test(f))
     .map((f) => join(src, f));
   if (tests.length === 0) return [];
-  const outdir = join(p.distDir, 'test');
-  await build({ ...options(p), entryPoints: tests, outdir, outbase: src, outExtension: { '.js': '.mjs' } });
-  return tests.map((t) => join(outdir, t.slice(src.length + 1).replace(/\.(ts|mts|js)$/, '.mjs')));
+  const outdir = join(p.distDir, 'unit');
+  await build({ ...options(p), entryPoints: tests, outdir, outbase: src, outExtension: { '.js': '.bundle.mjs' } });
+  return tests.map((t) => join(outdir, t.slice(src.length + 1).replace(/\.(ts|mts|js)$/, '.bundle.mjs')));
 }
