@@ -108,14 +108,45 @@ describe('plugin isolation', () => {
       });
     }
 
+    it('hot swaps a worker plugin: new instances get the new version, the old worker serves its open instance until closed', async () => {
+      const old = await openSink(pm, 'wsink');
+      srv.put('wsink2.zip', await pluginZip('wsink', { version: '2.0.0', sinks: ['wsink'], isolation: 'worker' }, sinkModule('wsink', '2.0.0', out('wsink'))));
+      await pm.update('sinks', 'wsink', { name: 'wsink', file: srv.url('wsink2.zip') });
+      assert.equal(pm.get('sinks', 'wsink').version, '2.0.0');
+      const fresh = await openSink(pm, 'wsink');
+      await fresh.collect(ctx(), { rows: [{ swap: 'new' }], props: {} });
+      await old.collect(ctx(), { rows: [{ swap: 'old' }], props: {} });
+      const got = lines(out('wsink')).filter((l) => l.swap);
+      assert.deepEqual(got.map((l) => [l.swap, l.v]), [['new', '2.0.0'], ['old', '1.0.0']]);
+      const oldDir = join(t.dir, 'plugins', 'sinks', 'wsink', '1.0.0');
+      assert.equal(existsSync(oldDir), false);
+      await old.close(ctx());
+      await fresh.close(ctx());
+    });
+
+    it('runs worker functions asynchronously', async () => {
+      const main = `export default { functions: {
+        wdouble: { type: 'scalar', exec: (_c, [x]) => x * 2n },
+        wsum: { type: 'aggregate', exec: (_c, [xs]) => xs.reduce((a, b) => a + b, 0) },
+      } };`;
+      srv.put('wfn.zip', await pluginZip('wfn', { version: '1.0.0', functions: ['wdouble', 'wsum'], isolation: 'worker' }, main));
+      await pm.install('functions', { name: 'wfn', file: srv.url('wfn.zip') });
+      assert.equal(await pm.resolveFunction('wdouble')!.exec({ ...ctx(), funcId: 0 }, [21n]), 42n);
+      assert.equal(pm.resolveFunction('wsum')!.type, 'aggregate');
+      assert.equal(await pm.resolveFunction('wsum')!.exec({ ...ctx(), funcId: 0 }, [[1, 2, 3]]), 6);
+    });
+
     it('runs a source in the worker and routes its rows to the right instance', async () => {
       const main = `export default { sources: { wtick: { create: () => ({
         provision(ctx, props) { this.props = props; },
         connect(ctx, io) { let i = 0; this.t = setInterval(() => io.tuple({ rule: ctx.ruleId, i: i++, tag: this.props.tag }), 10); },
         close() { clearInterval(this.t); },
       }) } } };`;
-      srv.put('wtick.zip', await pluginZip('wtick', { version: '1.0.0', sources: ['wtick'], isolation: 'worker' }, main));
+      srv.put('wtick.zip', await pluginZip('wtick', { version: '1.0.0', sources: ['wtick'], isolation: 'worker' }, main, [
+        { name: 'wtick.yaml', content: 'default:\n  interval: 10\n' },
+      ]));
       await pm.install('sources', { name: 'wtick', file: srv.url('wtick.zip') });
+      assert.match(readText(pm.sourceConfFile('wtick')!), /interval: 10/);
       const a = collector();
       const b = collector();
       const sa: Source = pm.resolveSource('wtick')!.create();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectorDef, FunctionDef, Logger, Sink, Source } from '@oort/sdk';
@@ -74,6 +75,8 @@ export class PluginManager implements PluginApi {
   private readonly cfg: PluginManagerConfig;
   private readonly sdkVersion: string;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Old versions still serving open instances; stopped on close(). */
+  private readonly retiring = new Set<LoadedPlugin>();
 
   constructor(private readonly opts: PluginManagerOptions) {
     this.cfg = opts.config ?? {};
@@ -302,7 +305,34 @@ export class PluginManager implements PluginApi {
   async close(): Promise<void> {
     await this.exclusive(async () => {
       await Promise.all([...this.entries.values()].map((e) => e.loaded?.dispose()));
+      await Promise.all([...this.retiring].map((l) => l.dispose()));
+      this.retiring.clear();
     });
+  }
+
+  /**
+   * Install folder of the plugin providing a symbol: the StreamContext `rootPath` of its
+   * instances (where its `etc/` files are).
+   */
+  pluginDir(kind: SymbolKind, symbol: string): string | undefined {
+    const key = this.index[kind].get(symbol.toLowerCase());
+    const r = key === undefined ? undefined : this.entries.get(key)?.record;
+    return r && join(this.root, r.dir);
+  }
+
+  /**
+   * The source conf file (eKuiper's `<name>.yaml` with `default:` and named conf keys)
+   * shipped with the plugin providing source `symbol`, if any: `<symbol>.yaml` at the
+   * archive root, or `sources/<symbol>.yaml` as in eKuiper portable plugins.
+   */
+  sourceConfFile(symbol: string): string | undefined {
+    const dir = this.pluginDir('sources', symbol);
+    if (!dir) return undefined;
+    const key = this.index.sources.get(symbol.toLowerCase())!;
+    const rec = this.entries.get(key)!.record;
+    const exact = rec.sources.find((s) => s.toLowerCase() === symbol.toLowerCase()) ?? symbol;
+    const candidates = [join(dir, `${exact}.yaml`), join(dir, 'sources', `${exact}.yaml`), join(dir, `${rec.name}.yaml`)];
+    return candidates.find((p) => existsSync(p));
   }
 
   private resolve<T>(kind: SymbolKind, symbol: string, pick: (l: LoadedPlugin, s: string) => T | undefined): T | undefined {
@@ -419,8 +449,13 @@ export class PluginManager implements PluginApi {
     const drop = () => {
       if (trashed) void this.installer.remove(trashed);
     };
-    if (old.loaded) old.loaded.retire(drop);
-    else drop();
+    const l = old.loaded;
+    if (!l) return drop();
+    this.retiring.add(l);
+    l.retire(() => {
+      this.retiring.delete(l);
+      drop();
+    });
   }
 
   private emit(e: PluginChange): void {
