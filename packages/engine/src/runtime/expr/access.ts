@@ -35,10 +35,11 @@ export function jsonAccess(v: unknown, key: string, ignoreCase: boolean, sameNam
 }
 
 /** Converts an index or slice bound like `cast.ToInt(_, CONVERT_SAMEKIND)`. */
+/** `what` is eKuiper's prefix with the index expression's text, e.g. `index a`. */
 export function toIndex(v: unknown, what: string): number {
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
-  throw new EvalError(`${what} ${formatValue(v)} is not int: cannot convert ${describeValue(v)} to int`);
+  throw new EvalError(`${what} is not int: cannot convert ${describeValue(v)} to int`);
 }
 
 function element(v: unknown[] | Uint8Array, i: number): unknown {

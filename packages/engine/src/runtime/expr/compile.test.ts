@@ -237,3 +237,8 @@ test('inherited object members are never read as fields', () => {
   assert.equal(evalSql('toString', {}), undefined);
   assert.equal(evalSql('a->constructor', { a: {} }), undefined);
 });
+
+test('a non-integer index is an error naming the index expression', () => {
+  assert.equal(evalError('n[i]', { n: [1], i: 'x' }), 'index demo.i is not int: cannot convert string(x) to int');
+  assert.equal(evalSql('n[i]', { n: [1, 2], i: 1.0 }), 2);
+});

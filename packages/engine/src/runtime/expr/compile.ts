@@ -5,7 +5,8 @@ import { EvalError, type EvalRow, type Evaluator } from '../tuple.js';
 import { describeValue, formatValue, isMap, isSlice } from '../value.js';
 import { indexAccess, jsonAccess, sliceAccess, toIndex } from './access.js';
 import { compileCall } from './calls.js';
-import { columnReader, compileFieldRef, compileMeta, compileWildcardValue } from './fields.js';
+import { describeExpr } from './describe.js';
+import { columnReader, defaultStreamOf, compileFieldRef, compileMeta, compileWildcardValue } from './fields.js';
 import { likeToRegExp } from './like.js';
 import { applyBinary, binaryValues, invalidStructuredOp, valuesEqual } from './operators.js';
 import type { CompileScope } from './scope.js';
@@ -59,10 +60,11 @@ const COMPILERS: Compilers = {
   IndexExpr: (e, s) => {
     const base = compileExpr(e.expr, s);
     const idx = compileExpr(e.index, s);
+    const what = `index ${describeExpr(e.index, defaultStreamOf(s))}`;
     return (row) => {
       const v = base(row);
       if (isMap(v)) throw invalidStructuredOp('[]', v);
-      return indexAccess(v, toIndex(idx(row), 'index'));
+      return indexAccess(v, toIndex(idx(row), what));
     };
   },
   SliceExpr: compileSlice,
@@ -167,11 +169,14 @@ function compileSlice(e: SliceExpr, scope: CompileScope): Evaluator {
   const base = compileExpr(e.expr, scope);
   const S = e.start ? compileExpr(e.start, scope) : undefined;
   const E = e.end ? compileExpr(e.end, scope) : undefined;
+  const ds = defaultStreamOf(scope);
+  const startWhat = e.start ? `colon start ${describeExpr(e.start, ds)}` : '';
+  const endWhat = e.end ? `colon end ${describeExpr(e.end, ds)}` : '';
   return (row) => {
     const v = base(row);
     if (isMap(v)) throw invalidStructuredOp('[]', v);
-    const s = S ? toIndex(S(row), 'colon start') : 0;
-    const en = E ? toIndex(E(row), 'colon end') : undefined;
+    const s = S ? toIndex(S(row), startWhat) : 0;
+    const en = E ? toIndex(E(row), endWhat) : undefined;
     return sliceAccess(v, s, en);
   };
 }

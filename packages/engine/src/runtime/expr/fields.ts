@@ -18,6 +18,11 @@ export function isJoinScope(scope: CompileScope): boolean {
   return scope.sources.length > 1;
 }
 
+/** The stream eKuiper's analyzer binds unqualified columns to (single-source rules). */
+export function defaultStreamOf(scope: CompileScope): string | undefined {
+  return isJoinScope(scope) ? undefined : scope.sources[0]?.name;
+}
+
 function hasSchemaField(s: ScopeSource, name: string): boolean {
   return !!s.fields && s.fields.some((f) => f.name === name);
 }

@@ -5,7 +5,7 @@ import { EvalError, type EvalRow, type Evaluator } from '../tuple.js';
 import { isMap } from '../value.js';
 import { compileExpr } from './compile.js';
 import { describeExpr } from './describe.js';
-import { compileWildcardValue, isJoinScope } from './fields.js';
+import { compileWildcardValue, defaultStreamOf } from './fields.js';
 import { resolveIn, type AliasBinding, type CompileScope } from './scope.js';
 
 export interface ProjectionOptions {
@@ -64,7 +64,7 @@ type Step =
  */
 export function compileProjection(fields: readonly SelectField[], scope: CompileScope, opts: ProjectionOptions): (row: EvalRow) => Row {
   const aliases = selectAliases(fields, scope);
-  const defaultStream = isJoinScope(scope) ? undefined : scope.sources[0]?.name;
+  const defaultStream = defaultStreamOf(scope);
   const steps: Step[] = [];
   for (const f of fields) {
     if (f.expr.kind === 'Wildcard') {
