@@ -92,3 +92,42 @@ describe('memory source and sink', () => {
     produce: () => void memoryBus.publish(topic, [{ n: 1 }]),
   });
 }
+
+describe('memory lookup tables', () => {
+  it('accumulate rows published on the topic, keyed by KEY', async () => {
+    const topic = `lookup_${randomUUID()}`;
+    const ctx = createTestContext();
+    const table = new MemorySource();
+    table.provision(ctx, { datasource: topic, key: 'id' });
+    table.connect(ctx, new RecordingIO());
+    const sink = new MemorySink();
+    sink.provision(ctx, { topic });
+    await sink.collect(ctx, { rows: [{ id: 1, v: 'a' }, { id: 2, v: 'b' }, { id: 1, v: 'c' }], props: {} });
+    assert.deepEqual(await table.lookup!(ctx, [], ['id'], [1n]), [{ id: 1, v: 'c' }]);
+    assert.deepEqual(await table.lookup!(ctx, [], ['v'], ['b']), [{ id: 2, v: 'b' }]);
+    assert.deepEqual(await table.lookup!(ctx, [], ['id'], [3]), []);
+    table.close(ctx);
+  });
+
+  it('apply insert, update and delete from an updatable sink', async () => {
+    const topic = `lookup_${randomUUID()}`;
+    const ctx = createTestContext();
+    const table = new MemorySource();
+    table.provision(ctx, { datasource: topic, key: 'id' });
+    table.connect(ctx, new RecordingIO());
+    const sink = new MemorySink();
+    sink.provision(ctx, { topic, rowkindField: 'action', keyField: 'id' });
+    await sink.collect(ctx, { rows: [{ id: 1, v: 'a', action: 'insert' }, { id: 2, v: 'b' }], props: {} });
+    await sink.collect(ctx, { rows: [{ id: 1, v: 'x', action: 'insert' }, { id: 2, w: 1, action: 'update' }, { id: 3, action: 'update' }], props: {} });
+    assert.deepEqual(await table.lookup!(ctx, [], ['id'], [1]), [{ id: 1, v: 'a', action: 'insert' }]);
+    assert.deepEqual(await table.lookup!(ctx, [], ['id'], [2]), [{ id: 2, v: 'b', w: 1, action: 'update' }]);
+    assert.deepEqual(await table.lookup!(ctx, [], ['id'], [3]), []);
+    await sink.collect(ctx, { rows: [{ id: 1, action: 'delete' }], props: {} });
+    assert.deepEqual(await table.lookup!(ctx, [], ['id'], [1]), []);
+    table.close(ctx);
+  });
+
+  it('requires keyField with rowkindField', () => {
+    assert.throws(() => new MemorySink().provision(createTestContext(), { topic: 't', rowkindField: 'k' }), /keyField/);
+  });
+});
