@@ -1,6 +1,6 @@
 export { compileExpr, compileCondition } from './compile.js';
 export { compileAnalyticStep, isIntrinsic } from './calls.js';
-export { compileProjection, selectAliases, withSelectAliases, type ProjectionOptions } from './projection.js';
+export { compileProjection, compileProjectionSet, findSetReturningField, selectAliases, withSelectAliases, type ProjectionOptions } from './projection.js';
 export { compileOrderBy, compileSorter } from './sort.js';
 export { collectAggregateCalls, collectAnalyticCalls, forEachCall, isAggregateQuery } from './walk.js';
 export { describeExpr } from './describe.js';

@@ -135,3 +135,36 @@ function kindOf(scope: CompileScope, name: string): string | undefined {
   if (!f) return undefined;
   return 'kind' in f ? (f as { kind: string }).kind : f.type;
 }
+
+/** The SELECT field holding a set-returning call (unnest, extract), if any. */
+export function findSetReturningField(fields: readonly SelectField[], scope: CompileScope): SelectField | undefined {
+  return fields.find((f) => f.expr.kind === 'Call' && kindOf(scope, f.expr.name) === 'srf');
+}
+
+/**
+ * Projection with a set-returning function (eKuiper's ProjectSet): one output row per element
+ * of the function's array; a map element is spread into columns, any other element goes to
+ * the function's column; the other columns repeat. Without a set-returning field it returns
+ * the single projected row. Errors keep eKuiper's texts (without a stage prefix).
+ */
+export function compileProjectionSet(fields: readonly SelectField[], scope: CompileScope, opts: ProjectionOptions): (row: EvalRow) => Row[] {
+  const project = compileProjection(fields, scope, opts);
+  const srf = findSetReturningField(fields, scope);
+  if (!srf) return (row) => [project(row)];
+  const col = srf.alias ?? srf.name;
+  return (row) => {
+    const out = project(row);
+    if (!Object.hasOwn(out, col)) throw new EvalError(`can't find the result from the ${col} function`);
+    const values = out[col];
+    if (!Array.isArray(values)) throw new EvalError(`the argument for the ${col} function should be array`);
+    const rows: Row[] = [];
+    for (const v of values) {
+      const r: Row = { ...out };
+      delete r[col];
+      if (isMap(v)) Object.assign(r, v);
+      else r[col] = v;
+      rows.push(r);
+    }
+    return rows;
+  };
+}
