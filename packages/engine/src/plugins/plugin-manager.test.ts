@@ -251,6 +251,22 @@ describe('PluginManager', () => {
     await assert.rejects(pm.install('functions', { name: 'conv2', file: srv.url('conv2.zip') }), hasCode('PLUGIN', /already provided/));
   });
 
+  it('keeps a plugin whose record cannot be loaded at startup listed, with status failed', async () => {
+    kv.set(PLUGINS_NS, 'sinks/ghost', JSON.stringify({
+      type: 'sinks', name: 'ghost', version: '1.0.0', dir: 'sinks/ghost/1.0.0', file: 'ghost.js', isolation: 'inprocess',
+      sources: [], sinks: ['ghost'], functions: [], language: 'js', sdk: '^1.0.0', installedAt: 1,
+    }));
+    const pm = make();
+    await pm.init();
+    assert.ok((pm.list('sinks') as string[]).includes('ghost'));
+    assert.equal(pm.resolveSink('ghost'), undefined);
+    const st = pm.status('sinks', 'ghost');
+    assert.equal(st.state, 'failed');
+    assert.match(st.lastError ?? '', /failed to load/);
+    await pm.remove('sinks', 'ghost');
+    assert.equal(kv.get(PLUGINS_NS, 'sinks/ghost'), undefined);
+  });
+
   function assertNoLeftovers(): void {
     const root = join(t.dir, 'plugins');
     const names = existsSync(root) ? readdirSync(root) : [];

@@ -181,6 +181,11 @@ export class RemoteHost {
   private onMessage(m: Message): void {
     switch (m.type) {
       case 'ready':
+        if (m.protocol !== undefined && m.protocol !== 1) {
+          this.readyWaiter?.reject(new Error(`${this.label} speaks protocol ${m.protocol}; this server speaks 1`));
+          this.transport?.kill();
+          return;
+        }
         this.readyWaiter?.resolve({
           sources: strings(m.sources),
           sinks: strings(m.sinks),
