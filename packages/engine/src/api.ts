@@ -110,5 +110,8 @@ export interface EngineApi {
 
   readonly plugins: PluginApi;
 
+  /** `POST /ruletest/run`: runs a rule over recorded events in simulated time. */
+  runRuleTest?(spec: unknown): Promise<{ emissions: Record<string, unknown>[][]; metrics: Record<string, unknown> }>;
+
   close(): Promise<void>;
 }

@@ -21,6 +21,7 @@ import { compileSinkTransform } from './template/sink-transform.js';
 import { getBuiltin } from './functions/registry.js';
 import './functions/index.js';
 import { PluginManager } from './plugins/plugin-manager.js';
+import { runRuleTest, type RuleTestSpec } from './ruletest/run-rule-test.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -45,6 +46,7 @@ export class Engine implements EngineApi {
   private readonly sources: SourcePool;
   private readonly rules: RuleManager;
   private readonly pluginManager: PluginManager;
+  private readonly defaults: Partial<RuleOptions>;
   readonly clock: Clock;
   readonly logger: Logger;
 
@@ -94,6 +96,7 @@ export class Engine implements EngineApi {
       lateTolerance: parseDuration(r.lateTolerance),
       restartStrategy: { ...r.restartStrategy },
     };
+    this.defaults = defaults;
     this.rules = new RuleManager({
       kv: this.kv,
       catalog: this.catalog,
@@ -108,6 +111,7 @@ export class Engine implements EngineApi {
       sinkTransform: (props, kind) => compileSinkTransform(props, kind),
       ignoreCase: config.basic.ignoreCase,
       typeDefaults,
+      plugins: this.pluginManager,
     });
   }
 
@@ -198,6 +202,18 @@ export class Engine implements EngineApi {
   }
   validateRule(rule: unknown): { valid: true; sources: string[] } {
     return { valid: true, sources: this.rules.validate(rule).sources };
+  }
+
+  runRuleTest(spec: unknown) {
+    return runRuleTest(spec as RuleTestSpec, {
+      catalog: this.catalog,
+      logger: this.logger,
+      defaults: this.defaults,
+      resolveFunction: (name) => getBuiltin(name) ?? this.pluginManager.resolveFunction(name),
+      resolvePluginFunction: (name) => this.pluginManager.resolveFunction(name),
+      sinkTransform: (props, kind) => compileSinkTransform(props, kind),
+      ignoreCase: this.options.config.basic.ignoreCase,
+    });
   }
 
   // ------------------------------------------------------------ ruleset

@@ -3,7 +3,8 @@ import { oortError } from '../errors.js';
 import type { KVStore } from '../store/kv.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { RuleListItem, RuleTopo } from '../api.js';
-import { planRule } from '../plan/planner.js';
+import { planRule, walk } from '../plan/planner.js';
+import type { SelectStatement } from '../sql/ast.js';
 import { explainPlan } from '../plan/explain.js';
 import { RuleTopology, type TopologyEnv } from '../runtime/rule-topology.js';
 import { backoffDelay } from '../runtime/nodes/backoff.js';
@@ -24,9 +25,17 @@ class RuleEntry {
   lastTopo?: RuleTopo;
   restarts = 0;
   restartTimer?: TimerHandle;
+  plugins?: PluginUsage;
+  /** Set while the rule waits for a deleted plugin to be installed again. */
+  waitingFor?: string;
   /** Commands on one rule run one after another. */
   chain: Promise<void> = Promise.resolve();
   constructor(public def: RuleDef) {}
+}
+
+export interface PluginEvents {
+  providerOf(kind: 'sources' | 'sinks' | 'functions', symbol: string): { type: string; name: string } | undefined;
+  onChange(listener: (e: { type: string; name: string; action: 'installed' | 'updated' | 'deleted' }) => void): () => void;
 }
 
 export interface RuleManagerEnv extends TopologyEnv {
@@ -34,6 +43,14 @@ export interface RuleManagerEnv extends TopologyEnv {
   catalog: Catalog;
   defaults: Partial<RuleOptions>;
   resolvePluginFunction(name: string): unknown;
+  plugins?: PluginEvents;
+}
+
+/** Which plugins (`type/name`) a running rule uses, and through which sink types. */
+interface PluginUsage {
+  all: Set<string>;
+  /** Plugins used only as sinks: they can be swapped without restarting the rule. */
+  sinkTypes: Map<string, Set<string>>;
 }
 
 /**
@@ -50,6 +67,67 @@ export class RuleManager {
   constructor(private readonly env: RuleManagerEnv) {
     this.logger = env.logger;
     this.clock = env.clock;
+    env.plugins?.onChange((e) => this.onPluginChange(`${e.type}/${e.name}`, e.action));
+  }
+
+  /**
+   * Hot swap. A new version of a sink plugin replaces the rule's sink at a safe point
+   * (processing paused, old sink flushed); sources and functions restart the rule. After a
+   * delete, rules using the plugin stop with a message and resume when it is installed again.
+   */
+  private onPluginChange(key: string, action: 'installed' | 'updated' | 'deleted'): void {
+    for (const e of this.rules.values()) {
+      if (action === 'installed' && (e.waitingFor === key || e.waitingFor === '*') && e.status === 'stopped by error' && e.def.triggered) {
+        e.waitingFor = undefined;
+        void this.enqueue(e, () => this.doStart(e));
+        continue;
+      }
+      if (!e.plugins?.all.has(key)) continue;
+      if (action === 'deleted') {
+        void this.enqueue(e, async () => {
+          await this.doStop(e, '');
+          e.status = 'stopped by error';
+          e.message = `plugin ${key} was deleted; the rule resumes when it is installed again`;
+          e.waitingFor = key;
+        });
+      } else {
+        const sinkTypes = e.plugins.sinkTypes.get(key);
+        void this.enqueue(e, async () => {
+          if (!e.topology) return;
+          if (sinkTypes) {
+            await e.topology.swapSinks(sinkTypes);
+            this.logger.info(`rule ${e.def.id} moved to the new version of ${key}`);
+          } else {
+            await this.doStop(e, STOP_MESSAGES.update);
+            await this.doStart(e);
+          }
+        });
+      }
+    }
+  }
+
+  private pluginUsage(topo: RuleTopology): PluginUsage {
+    const p = this.env.plugins;
+    const usage: PluginUsage = { all: new Set(), sinkTypes: new Map() };
+    if (!p) return usage;
+    const other = new Set<string>();
+    const keyOf = (v?: { type: string; name: string }) => (v ? `${v.type}/${v.name}` : undefined);
+    for (const s of topo.plan.streams) {
+      const k = keyOf(p.providerOf('sources', s.type));
+      if (k) other.add(k);
+    }
+    for (const name of functionNames(topo.plan.stmt)) {
+      const k = keyOf(p.providerOf('functions', name));
+      if (k) other.add(k);
+    }
+    for (const t of topo.sinkTypes()) {
+      const k = keyOf(p.providerOf('sinks', t));
+      if (!k) continue;
+      usage.sinkTypes.set(k, (usage.sinkTypes.get(k) ?? new Set()).add(t));
+    }
+    for (const k of other) usage.sinkTypes.delete(k);
+    for (const k of [...other, ...usage.sinkTypes.keys()]) usage.all.add(k);
+    return usage;
   }
 
   /** Loads stored rules and starts those whose expected state is running. */
@@ -260,6 +338,8 @@ export class RuleManager {
     }
     e.status = 'running';
     e.restarts = 0;
+    e.waitingFor = undefined;
+    e.plugins = this.pluginUsage(topo);
     this.logger.info(`rule ${e.def.id} is running`);
   }
 
@@ -290,6 +370,7 @@ export class RuleManager {
     e.status = 'stopped by error';
     e.message = (err as Error).message ?? String(err);
     e.lastStopTimestamp = this.clock.now();
+    if (e.message.includes('install a plugin providing it')) e.waitingFor = '*';
     this.logger.error(`rule ${e.def.id} failed: ${e.message}`);
     const rs = e.def.options.restartStrategy;
     if (e.def.triggered && rs.attempts > 0 && e.restarts < rs.attempts) {
@@ -300,4 +381,14 @@ export class RuleManager {
       }, delay);
     }
   }
+}
+
+function functionNames(stmt: SelectStatement): Set<string> {
+  const names = new Set<string>();
+  const visit = (e: Parameters<typeof walk>[0] | undefined) => e && walk(e, (n) => { if (n.kind === 'Call') names.add(n.name); });
+  for (const f of stmt.fields) visit(f.expr);
+  visit(stmt.where);
+  visit(stmt.having);
+  for (const o of stmt.orderBy) visit(o.expr);
+  return names;
 }

@@ -1,5 +1,5 @@
 import type { Clock, ConnectorDef, Logger, Row, Sink, SinkItem } from '@oort/sdk';
-import { validateConfig } from '@oort/sdk';
+import { parseDuration, validateConfig } from '@oort/sdk';
 import { oortError } from '../errors.js';
 import type { RuleDef } from '../rules/rule-def.js';
 import type { RulePlan } from '../plan/rule-plan.js';
@@ -72,39 +72,77 @@ export class RuleTopology {
       ignoreCase: env.ignoreCase,
       emit: (rows) => this.emit(rows),
     });
-    rule.actions.forEach((a, i) => {
-      const conn = env.resolveSink(a.type);
-      if (!conn) throw oortError('PLAN', `sink type ${a.type} is not found (install a plugin providing it)`);
-      let props = { ...env.typeDefaults[a.type], ...env.confKeys.sinkProps(a.type, a.props) };
-      if (conn.schema) {
-        const v = validateConfig(conn.schema, props);
-        if (v.issues.length) throw oortError('PLAN', `action ${a.type}: ${v.issues.map((x) => x.message).join('; ')}`);
-        props = v.props;
-      }
-      const sink = conn.create();
-      const name = `${a.type}_${i}`;
-      const ctx = createStreamContext({ ruleId: rule.id, opId: `sink_${name}`, logger: env.logger, clock: env.clock, signal: this.abort.signal });
-      let transform: (rows: Row[]) => SinkItem[];
-      try {
-        transform = env.sinkTransform(props, sink.kind);
-      } catch (e) {
-        throw oortError('PLAN', `action ${a.type}: ${(e as Error).message}`, e);
-      }
-      this.sinks.push(new SinkNode({
-        name,
-        sink,
-        ctx,
-        transform,
-        bufferLength: Number(props.bufferLength ?? rule.options.bufferLength) || rule.options.bufferLength,
-        batchSize: Number(props.batchSize ?? 0) || 0,
-        lingerInterval: Number(props.lingerInterval ?? 0) || 0,
-        onDrain: () => this.schedule(),
-      }));
+    rule.actions.forEach((_a, i) => {
+      const { node, props } = this.createSinkNode(i);
+      this.sinks.push(node);
       this.sinkProps.push(props);
     });
   }
 
   private readonly sinkProps: Record<string, unknown>[] = [];
+  private paused = false;
+
+  /** Builds the sink node of action `i` from the sink type's current implementation. */
+  private createSinkNode(i: number): { node: SinkNode; props: Record<string, unknown> } {
+    const { env, rule } = this;
+    const a = rule.actions[i]!;
+    const conn = env.resolveSink(a.type);
+    if (!conn) throw oortError('PLAN', `sink type ${a.type} is not found (install a plugin providing it)`);
+    let props = { ...env.typeDefaults[a.type], ...env.confKeys.sinkProps(a.type, a.props) };
+    if (conn.schema) {
+      const v = validateConfig(conn.schema, props);
+      if (v.issues.length) throw oortError('PLAN', `action ${a.type}: ${v.issues.map((x) => x.message).join('; ')}`);
+      props = v.props;
+    }
+    const sink = conn.create();
+    const name = `${a.type}_${i}`;
+    const ctx = createStreamContext({ ruleId: rule.id, opId: `sink_${name}`, logger: env.logger, clock: env.clock, signal: this.abort.signal });
+    let transform: (rows: Row[]) => SinkItem[];
+    try {
+      transform = env.sinkTransform(props, sink.kind);
+    } catch (e) {
+      throw oortError('PLAN', `action ${a.type}: ${(e as Error).message}`, e);
+    }
+    const node = new SinkNode({
+      name,
+      sink,
+      ctx,
+      transform,
+      bufferLength: Number(props.bufferLength ?? rule.options.bufferLength) || rule.options.bufferLength,
+      batchSize: Number(props.batchSize ?? 0) || 0,
+      lingerInterval: parseDuration(props.lingerInterval ?? 0) ?? 0,
+      onDrain: () => this.schedule(),
+    });
+    return { node, props };
+  }
+
+  /**
+   * Moves the actions of the given sink types to the implementation registered now (a new
+   * plugin version) at a safe point: processing pauses (records queue up, the source is
+   * paused when the queue fills), the old sinks flush and close, the new ones open.
+   */
+  async swapSinks(types: ReadonlySet<string>): Promise<void> {
+    this.paused = true;
+    try {
+      for (let i = 0; i < this.sinks.length; i++) {
+        if (!types.has(this.rule.actions[i]!.type)) continue;
+        await this.sinks[i]!.close();
+        const { node, props } = this.createSinkNode(i);
+        await node.open(props);
+        this.sinks[i] = node;
+        this.sinkProps[i] = props;
+      }
+    } finally {
+      this.paused = false;
+      this.schedule();
+    }
+  }
+
+  /** Sink types of this rule's actions. */
+  sinkTypes(): string[] {
+    return this.rule.actions.map((a) => a.type);
+  }
+
 
   /** Opens sinks, then subscribes to the shared sources. */
   async open(): Promise<void> {
@@ -149,7 +187,7 @@ export class RuleTopology {
 
   private drain(): void {
     this.scheduled = false;
-    if (this.closed) return;
+    if (this.closed || this.paused) return;
     const wasFull = this.queue.length >= this.capacity;
     let n = 0;
     const start = performance.now();
