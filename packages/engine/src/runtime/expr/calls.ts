@@ -5,6 +5,7 @@ import type { BuiltinFunction, NilPolicy } from '../../functions/registry.js';
 import { EvalError, type EvalRow, type Evaluator } from '../tuple.js';
 import { formatValue, isMap } from '../value.js';
 import { compileMeta } from './fields.js';
+import { windowFunctionKey } from './window-functions.js';
 import { defaultFunctionContext, nextFuncId, resolveIn, type CompileScope, type ResolvedFunction } from './scope.js';
 
 type Compile = (e: Expr, scope: CompileScope) => Evaluator;
@@ -36,7 +37,11 @@ export function compileCall(e: Call, scope: CompileScope, compile: Compile): Eva
   if (e.over && kind !== 'analytic' && kind !== 'window') {
     throw oortError('SQL_PARSE', 'Found OVER after non analytic function');
   }
-  if ((kind === 'analytic' || kind === 'window') && scope.analytics) {
+  if (kind === 'window') {
+    const key = windowFunctionKey(e);
+    return (row) => row.aliases?.[key] ?? 1n;
+  }
+  if (kind === 'analytic' && scope.analytics) {
     const key = scope.analytics.keyOf(e);
     return (row) => row.aliases?.[key] ?? null;
   }

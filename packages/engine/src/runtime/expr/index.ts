@@ -10,3 +10,4 @@ export {
   AnalyticKeys, HitState, MapStateStore, defaultFunctionContext, simpleScope,
   type AliasBinding, type AnalyticCache, type CompileScope, type ResolvedFunction, type ScopeSource,
 } from './scope.js';
+export { compileWindowFunctionStep, findWindowFunctionCall, windowFunctionKey } from './window-functions.js';

@@ -143,3 +143,19 @@ test('a multi-column call spreads its map result into columns, with * expanded',
   assert.deepEqual(seen, ['c_', 1n, 2n, ['', 'a', 'b']]);
   assert.deepEqual(project('SELECT px_cols("x_", *) FROM test', { a: 1n, b: 'z' }), { x_a: 1n, x_b: 'z' });
 });
+
+test('row_number numbers a collection per partition, ordered by OVER ORDER BY', async () => {
+  const { compileWindowFunctionStep, findWindowFunctionCall } = await import('./window-functions.js');
+  registerBuiltin({ name: 'row_number', category: 'window', kind: 'window', nil: 'none', type: 'scalar', exec: () => null });
+  const stmt = parseSelect('SELECT color, row_number() OVER (PARTITION BY color ORDER BY size DESC) AS n FROM demo');
+  const scope = testScope();
+  const step = compileWindowFunctionStep(findWindowFunctionCall(stmt.fields)!, scope);
+  const project = compileProjection(stmt.fields, scope, { sendNilField: false });
+  const rows = [row({ color: 'red', size: 1n }), row({ color: 'blue', size: 5n }), row({ color: 'red', size: 3n })];
+  assert.deepEqual(step(rows).map(project), [
+    { color: 'blue', n: 1n },
+    { color: 'red', n: 1n },
+    { color: 'red', n: 2n },
+  ]);
+  assert.deepEqual(project(row({ color: 'x' })), { color: 'x', n: 1n }, 'a single row is number 1');
+});
