@@ -1,5 +1,5 @@
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { ConfigError, IOError, validateConfig, type ConfigSchema, type Sink, type SinkItem, type StreamContext } from '@oort/sdk';
 
 export const fileSinkSchema: ConfigSchema = {
@@ -8,12 +8,25 @@ export const fileSinkSchema: ConfigSchema = {
   hasHeader: { type: 'boolean', default: false, description: 'csv: write the header line once per file' },
   delimiter: { type: 'string', default: ',' },
   format: { type: 'string', default: 'json' },
+  rollingCount: { type: 'integer', default: 1000000, minimum: 0, description: 'messages per file before starting a new one (0: no limit)' },
+  rollingInterval: { type: 'duration', default: 0, description: 'start a new file when the current one is this old (checked on write)' },
+  rollingNamePattern: { type: 'string', default: 'none', enum: ['prefix', 'suffix', 'none'], description: 'where the creation time (ms) goes in rolled file names' },
 };
 
 interface OpenFile {
   stream: WriteStream;
   first: boolean;
+  count: number;
+  openedAt: number;
   error?: Error;
+}
+
+/** `dir/name.ext` with the time as `ts-name.ext` (prefix) or `name-ts.ext` (suffix). */
+function rolledName(path: string, pattern: string, ts: number): string {
+  if (pattern === 'none') return path;
+  const ext = extname(path);
+  const base = basename(path, ext);
+  return join(dirname(path), pattern === 'prefix' ? `${ts}-${base}${ext}` : `${base}-${ts}${ext}`);
 }
 
 /**
@@ -27,6 +40,9 @@ export class FileSink implements Sink {
   private fileType = 'lines';
   private hasHeader = false;
   private files = new Map<string, OpenFile>();
+  private rollingCount = 0;
+  private rollingInterval = 0;
+  private rollingNamePattern = 'none';
 
   provision(_ctx: StreamContext, props: Record<string, unknown>): void {
     const { props: p, issues } = validateConfig(fileSinkSchema, props);
@@ -34,6 +50,9 @@ export class FileSink implements Sink {
     this.path = p.path as string;
     this.fileType = p.fileType as string;
     this.hasHeader = p.hasHeader as boolean;
+    this.rollingCount = p.rollingCount as number;
+    this.rollingInterval = p.rollingInterval as number;
+    this.rollingNamePattern = p.rollingNamePattern as string;
     if (this.fileType === 'csv' && String(p.format).toLowerCase() !== 'delimited') {
       throw new ConfigError('file sink with fileType csv requires format delimited');
     }
@@ -43,13 +62,20 @@ export class FileSink implements Sink {
     status('connected');
   }
 
-  private open(path: string): OpenFile {
+  private open(path: string, now: number): OpenFile {
     let f = this.files.get(path);
-    if (f) return f;
-    mkdirSync(dirname(path), { recursive: true });
-    const existed = existsSync(path);
-    const stream = createWriteStream(path, { flags: this.fileType === 'json' ? 'w' : 'a' });
-    f = { stream, first: this.fileType === 'json' || !existed };
+    if (f) {
+      const full = this.rollingCount > 0 && f.count >= this.rollingCount;
+      const old = this.rollingInterval > 0 && now - f.openedAt >= this.rollingInterval;
+      if (!full && !old) return f;
+      this.files.delete(path);
+      void this.finish(f);
+    }
+    const actual = rolledName(path, this.rollingNamePattern, now);
+    mkdirSync(dirname(actual), { recursive: true });
+    const existed = existsSync(actual);
+    const stream = createWriteStream(actual, { flags: this.fileType === 'json' ? 'w' : 'a' });
+    f = { stream, first: this.fileType === 'json' || !existed, count: 0, openedAt: now };
     const file = f;
     stream.on('error', (e) => (file.error = e));
     if (this.fileType === 'json') stream.write('[');
@@ -57,9 +83,10 @@ export class FileSink implements Sink {
     return f;
   }
 
-  async collect(_ctx: StreamContext, item: SinkItem): Promise<void> {
+  async collect(ctx: StreamContext, item: SinkItem): Promise<void> {
     const path = typeof item.props.path === 'string' ? item.props.path : this.path;
-    const f = this.open(path);
+    const f = this.open(path, ctx.clock.now());
+    f.count++;
     if (f.error) throw new IOError(`file sink cannot write ${path}: ${f.error.message}`);
     let data = Buffer.from(item.payload ?? new Uint8Array());
     let prefix = '';
@@ -78,15 +105,14 @@ export class FileSink implements Sink {
   async close(_ctx?: StreamContext): Promise<void> {
     const files = [...this.files.values()];
     this.files.clear();
-    await Promise.all(
-      files.map(
-        (f) =>
-          new Promise<void>((resolve) => {
-            if (this.fileType === 'json') f.stream.write(']');
-            f.stream.end(() => resolve());
-            f.stream.once('error', () => resolve());
-          }),
-      ),
-    );
+    await Promise.all(files.map((f) => this.finish(f)));
+  }
+
+  private finish(f: OpenFile): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.fileType === 'json') f.stream.write(']');
+      f.stream.end(() => resolve());
+      f.stream.once('error', () => resolve());
+    });
   }
 }

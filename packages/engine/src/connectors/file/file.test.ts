@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -108,6 +108,29 @@ describe('file sink', () => {
     await writeSink({ path: `${dir}/{{.dev}}.txt`, sendSingle: true }, [[{ dev: 'a' }, { dev: 'b' }, { dev: 'a' }]]);
     assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8').split('\n').length, 3);
     assert.equal(readFileSync(join(dir, 'b.txt'), 'utf8'), '{"dev":"b"}\n');
+  });
+
+  it('rolls to a new file after rollingCount messages, named with the time', async () => {
+    const dir = tmp();
+    await writeSink({ path: join(dir, 'r.txt'), sendSingle: true, rollingCount: 2, rollingNamePattern: 'suffix' }, [[{ a: 1 }, { a: 2 }, { a: 3 }]]);
+    const files = readdirSync(dir).sort();
+    assert.ok(files.length >= 1 && files.every((f) => /^r-\d+\.txt$/.test(f)), files.join(','));
+    const lines = files.flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean));
+    assert.equal(lines.length, 3);
+  });
+
+  it('rolls JSON files into separate valid arrays', async () => {
+    const dir = tmp();
+    const ctx = createTestContext({ clock: { now: () => n++, setTimeout: () => ({ cancel() {} }), setInterval: () => ({ cancel() {} }) } });
+    let n = 1000;
+    const sink = new FileSink();
+    const props = { path: join(dir, 'r.json'), fileType: 'json', rollingCount: 2, rollingNamePattern: 'prefix' };
+    sink.provision(ctx, props);
+    for (let i = 0; i < 5; i++) await sink.collect(ctx, { payload: Buffer.from(`{"i":${i}}`), props });
+    await sink.close(ctx);
+    const files = readdirSync(dir).sort();
+    assert.equal(files.length, 3);
+    assert.deepEqual(files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).length), [2, 2, 1]);
   });
 
   it('round-trips rows through the file sink and source', async () => {
