@@ -217,6 +217,7 @@ process.stdin.on('end', () => process.exit(0));
       assert.deepEqual(list[0]!.sinks, ['nfile']);
       assert.equal(pm.status('portables', 'nodeplug').state, 'running');
       assert.ok(pm.status('portables', 'nodeplug').pid);
+      assert.deepEqual(pm.status('portables', 'nodeplug').refCount, {});
     });
 
     it('collects rows with a sink, runs a function and routes source rows by instance', async () => {
@@ -237,6 +238,7 @@ process.stdin.on('end', () => process.exit(0));
       await sa.connect(ctx('ra'), a);
       await sb.connect(ctx('rb'), b);
       await eventually(() => a.rows.length >= 3 && b.rows.length >= 3, 10_000, 'rows from both instances');
+      assert.deepEqual(pm.status('portables', 'nodeplug').refCount, { r1: 1, ra: 1, rb: 1 });
       assert.ok(a.rows.every((r) => r.who === 'A'));
       assert.ok(b.rows.every((r) => r.who === 'B'));
       await sa.close(ctx('ra'));

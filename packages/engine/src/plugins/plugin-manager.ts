@@ -270,7 +270,12 @@ export class PluginManager implements PluginApi {
   status(type: PluginType, name: string): PluginStatus {
     const e = this.entries.get(`${type}/${name}`);
     if (!e) throw oortError('NOT_FOUND', `${type} plugin ${name} is not found`);
-    const base = { type, name, version: e.record.version, isolation: e.record.isolation };
+    const refCount: Record<string, number> = {};
+    for (const k of e.loaded?.openInstances?.() ?? []) {
+      const rule = k.split('/')[0]!;
+      refCount[rule] = (refCount[rule] ?? 0) + 1;
+    }
+    const base = { type, name, version: e.record.version, isolation: e.record.isolation, refCount };
     if (!e.loaded) return { ...base, state: 'failed', restarts: 0, lastError: e.loadError };
     return { ...base, ...e.loaded.status() };
   }

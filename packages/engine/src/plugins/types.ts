@@ -20,6 +20,8 @@ export interface PluginStatus extends HostStatus {
   name: string;
   version: string;
   isolation: Isolation;
+  /** Open instances per rule id (isolated plugins; eKuiper's portable `refCount`). */
+  refCount: Record<string, number>;
 }
 
 /** The KV record of an installed plugin (namespace `plugins`, key `<type>/<name>`). */
@@ -54,6 +56,8 @@ export interface LoadedPlugin {
   readonly sinks: Map<string, ConnectorDef<Sink>>;
   readonly functions: Map<string, FunctionDef>;
   status(): HostStatus;
+  /** Keys (`ruleId/opId/instanceId`) of the source and sink instances open in an isolated runtime. */
+  openInstances?(): string[];
   /** Stops the runtime now; instances still open start failing. */
   dispose(): Promise<void>;
   /** Stops the runtime once no instance is open any more (used on update and delete). */

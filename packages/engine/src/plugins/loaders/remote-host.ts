@@ -368,6 +368,10 @@ export class RemoteHost {
     return key;
   }
 
+  openInstances(): string[] {
+    return [...this.instances.keys()];
+  }
+
   hasInstance(key: string): boolean {
     return this.instances.has(key);
   }

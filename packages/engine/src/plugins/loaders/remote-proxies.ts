@@ -35,6 +35,7 @@ export function remotePlugin(host: RemoteHost, ready: ReadyInfo, schema: SchemaM
     sinks,
     functions,
     status: () => host.status(),
+    openInstances: () => host.openInstances(),
     dispose: () => host.dispose(),
     retire: (cb) => host.retire(cb),
   };
