@@ -60,6 +60,20 @@ describe('the REST app', () => {
     assert.ok(engine.streams.has('demo'));
   });
 
+  it('reads JSON bodies sent without a content type', async () => {
+    const { app, engine } = fakeApp();
+    const res = await app.inject({ method: 'POST', url: '/rules', payload: '{"id":"r9","sql":"SELECT 1"}' });
+    assert.equal(res.statusCode, 201);
+    assert.ok(engine.rules.has('r9'));
+  });
+
+  it('treats an empty body on a route that needs one as a malformed request', async () => {
+    const { app } = fakeApp();
+    const res = await app.inject({ method: 'POST', url: '/rules', headers: { 'content-type': 'application/json' } });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().error, 6001);
+  });
+
   it('refuses a body over basic.maxRequestBodyBytes with 413 and code 6002', async () => {
     const config = testConfig({ overrides: { basic: { maxRequestBodyBytes: 64 } } });
     const { app } = fakeApp({ config });

@@ -31,7 +31,7 @@ export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOp
     logger: false,
     bodyLimit: config.basic.maxRequestBodyBytes,
     // Paths are case-sensitive as in eKuiper; `/rules/` is the same as `/rules`.
-    ignoreTrailingSlash: true,
+    routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
   });
 

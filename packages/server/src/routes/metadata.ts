@@ -35,7 +35,7 @@ export function metadataRoutes(app: FastifyInstance, ctx: RouteContext): void {
       validateId(confKey, 'Invalid confKey: ');
       const props = objectBody(req.body);
       // The stored props only matter when the client sent a mask back; look them up lazily.
-      const stored = hasMask(props) ? await prefixed('', () => engine.listConfKeys(kind, name)[confKey]) : undefined;
+      const stored = hasMask(props) ? storedProps(kind, name, confKey) : undefined;
       await prefixed('', () => engine.putConfKey(kind, name, confKey, unmaskSecrets(props, stored)));
       return reply.code(200).send();
     });
@@ -46,6 +46,15 @@ export function metadataRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await prefixed('', () => engine.deleteConfKey(kind, name, confKey));
       return reply.code(200).send();
     });
+  }
+
+  function storedProps(kind: ConfKind, type: string, confKey: string): Record<string, unknown> | undefined {
+    try {
+      return engine.listConfKeys(kind, type)[confKey];
+    } catch {
+      // An unknown type has nothing stored; putConfKey reports the real problem.
+      return undefined;
+    }
   }
 }
 
