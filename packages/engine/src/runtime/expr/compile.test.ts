@@ -242,3 +242,9 @@ test('a non-integer index is an error naming the index expression', () => {
   assert.equal(evalError('n[i]', { n: [1], i: 'x' }), 'index demo.i is not int: cannot convert string(x) to int');
   assert.equal(evalSql('n[i]', { n: [1, 2], i: 1.0 }), 2);
 });
+
+test('LIKE keeps other regex metacharacters and rejects a broken pattern', () => {
+  assert.equal(evalSql('a LIKE "a.c"', { a: 'abc' }), true);
+  assert.throws(() => evalSql('a LIKE "a(%"', { a: 'a(' }), /error parsing regexp/);
+  assert.equal(evalError('a LIKE b', { a: 'x', b: 'a(' })?.startsWith('error parsing regexp'), true);
+});

@@ -1,6 +1,7 @@
 import type {
   BetweenExpr, BinaryExpr, BinaryOp, CaseExpr, Expr, ExprKind, InExpr, LikeExpr, SliceExpr,
 } from '../../sql/ast.js';
+import { oortError } from '../../errors.js';
 import { EvalError, type EvalRow, type Evaluator } from '../tuple.js';
 import { describeValue, formatValue, isMap, isSlice } from '../value.js';
 import { indexAccess, jsonAccess, sliceAccess, toIndex } from './access.js';
@@ -289,7 +290,12 @@ function compileLike(e: LikeExpr, scope: CompileScope): Evaluator {
   const opText = not ? 'NOT LIKE' : 'LIKE';
   let pattern: (row: EvalRow) => RegExp;
   if (e.pattern.kind === 'StringLiteral') {
-    const re = likeToRegExp(e.pattern.value);
+    let re: RegExp;
+    try {
+      re = likeToRegExp(e.pattern.value);
+    } catch (err) {
+      throw oortError('SQL_PARSE', (err as Error).message);
+    }
     pattern = () => re;
   } else {
     const P = compileExpr(e.pattern, scope);
@@ -299,7 +305,11 @@ function compileLike(e: LikeExpr, scope: CompileScope): Evaluator {
       const p = P(row);
       if (typeof p !== 'string') throw new EvalError(`invalid LIKE pattern, must be a string but got ${formatValue(p)}`);
       if (p !== lastText || lastRe === undefined) {
-        lastRe = likeToRegExp(p);
+        try {
+          lastRe = likeToRegExp(p);
+        } catch (err) {
+          throw new EvalError((err as Error).message);
+        }
         lastText = p;
       }
       return lastRe;

@@ -29,6 +29,10 @@ export function likeToRegExp(pattern: string): RegExp {
   try {
     return new RegExp(source, 'u');
   } catch {
-    return new RegExp(source);
+    try {
+      return new RegExp(source);
+    } catch (err) {
+      throw new Error(`error parsing regexp: ${(err as Error).message}: \`${source}\``);
+    }
   }
 }
