@@ -1,6 +1,7 @@
 import { encodeJSONText } from '../formats/json-codec.js';
 import { isMap, typeName } from '../runtime/value.js';
 import { goSprint, goSprintf, goString } from './go-format.js';
+import { goJSON } from './go-json.js';
 
 /** A template function: gets evaluated arguments, the piped value last. */
 export type TemplateFunc = (args: unknown[]) => unknown;
@@ -198,9 +199,9 @@ export const BUILTIN_FUNCS: Record<string, TemplateFunc> = {
   },
   splitList: (a) => str(a[1]).split(str(a[0])),
   toString: (a: unknown[]) => str(a[0]),
-  toJson: (a) => encodeJSONText(a[0]),
-  json: (a) => encodeJSONText(a[0]),
-  toPrettyJson: (a) => JSON.stringify(JSON.parse(encodeJSONText(a[0])), null, '  '),
+  toJson: (a) => goJSON(a[0]),
+  json: (a) => goJSON(a[0]),
+  toPrettyJson: (a) => JSON.stringify(JSON.parse(goJSON(a[0])), null, '  '),
   fromJson: (a) => {
     try {
       return JSON.parse(str(a[0]));

@@ -19,6 +19,7 @@ const cases: [string, string, unknown, string][] = [
   ['indexes an array then a key', '{{index . 1 "id"}}', rows, '2'],
   ['writes JSON with json', '{{json .}}', rows, '[{"id":1,"t":20.25},{"id":2,"t":30}]'],
   ['writes JSON with toJson and bigint digits', '{{toJson .}}', { n: 5n }, '{"n":5}'],
+  ['writes JSON the Go way with sorted keys and HTML escapes', '{{json .}}', { b: '<a&b>', a: [1.5, null] }, '{"a":[1.5,null],"b":"\\u003ca\\u0026b\\u003e"}'],
   ['ranges over an array', '{{range .}}{{.id}};{{end}}', rows, '1;2;'],
   ['ranges with index and element variables', '{{range $i, $e := .}}{{$i}}={{$e.id}} {{end}}', rows, '0=1 1=2 '],
   ['ranges over a map in key order', '{{range $k, $v := .}}{{$k}}{{$v}}{{end}}', { b: 2, a: 1 }, 'a1b2'],
