@@ -110,6 +110,13 @@ describe('the REST app', () => {
   });
 });
 
+describe('building the app', () => {
+  it('refuses to serve when authentication is asked for, since it is not implemented', () => {
+    const config = testConfig({ overrides: { basic: { authentication: true } } });
+    assert.throws(() => fakeApp({ config }), /basic\.authentication: true is not supported yet/);
+  });
+});
+
 describe('CORS', () => {
   it('allows any origin on actual requests', async () => {
     const { app } = fakeApp();

@@ -27,6 +27,10 @@ export interface BuildAppOptions {
  */
 export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOptions = {}): FastifyInstance {
   const log = opts.log ?? consoleLogger(config.basic.logLevel, config.basic.consoleLog);
+  if (config.basic.authentication) {
+    // Refuse rather than serve an API the operator believes is protected.
+    throw new OortError('GENERAL', 'basic.authentication: true is not supported yet; set it to false and protect the API otherwise (it listens on basic.restIp)');
+  }
   const app = Fastify({
     logger: false,
     bodyLimit: config.basic.maxRequestBodyBytes,
@@ -40,6 +44,9 @@ export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOp
   // bigint (SQL integers) would make JSON.stringify throw; Go would print them as numbers.
   app.setReplySerializer((payload) => JSON.stringify(payload, jsonReplacer));
   app.setErrorHandler((err, req, reply) => sendError(reply, err, log, req));
+  app.addHook('onResponse', async (req, reply) => {
+    log.debug(`${req.method} ${req.url} ${reply.statusCode}`);
+  });
   app.setNotFoundHandler((req, reply) =>
     sendError(reply, new OortError('NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`), log, req),
   );

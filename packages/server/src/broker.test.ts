@@ -58,6 +58,17 @@ describe('startBroker', () => {
     }
   });
 
+  it('uses the local Mosquitto on 1883 in auto mode when it runs', async (t) => {
+    const probe = await startBroker('auto', 'tcp://127.0.0.1:1883', silentLogger).catch(() => undefined);
+    if (probe === undefined) return t.skip('port 1883 is neither free nor a broker');
+    try {
+      if (probe.embedded) return t.skip('no broker runs on 1883 here');
+      assert.equal(await roundTrip(probe.server), 'hello');
+    } finally {
+      await probe.close();
+    }
+  });
+
   it('fails clearly in on mode when the port is taken', async () => {
     const first = await startBroker('on', 'tcp://127.0.0.1:0', silentLogger);
     try {

@@ -92,6 +92,28 @@ describe('startServer', () => {
       }
     }));
 
+  it('fails to start on a taken REST port and leaves nothing running', () =>
+    withDirs(async ({ root, dataDir, etcDir }) => {
+      const env = { OORT__MQTT__BROKER: 'off', OORT__BASIC__CONSOLELOG: 'false' };
+      const first = await startServer({ port: 0, dataDir, etcDir, env, handleSignals: false });
+      try {
+        const mqttPort = await freePort();
+        await assert.rejects(
+          startServer({
+            port: first.port,
+            dataDir: join(root, 'data2'),
+            etcDir,
+            env: { ...env, OORT__MQTT__BROKER: 'on', OORT__MQTT__SERVER: `tcp://127.0.0.1:${mqttPort}` },
+            handleSignals: false,
+          }),
+          /EADDRINUSE/,
+        );
+        assert.equal(await answers(mqttPort), false);
+      } finally {
+        await first.close();
+      }
+    }));
+
   it('shuts down through POST /stop', () =>
     withDirs(async ({ dataDir, etcDir }) => {
       const server = await startServer({

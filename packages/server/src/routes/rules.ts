@@ -27,7 +27,7 @@ export function ruleRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/rules/validate', async (req, reply) => {
     const rule = objectBody(req.body);
     try {
-      return reply.send(engine.validateRule(rule));
+      return reply.send(await engine.validateRule(rule));
     } catch (err) {
       if (!isOortError(err)) throw err;
       // eKuiper answers an invalid rule with 422 and the bare message as text.
