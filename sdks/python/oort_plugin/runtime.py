@@ -121,7 +121,7 @@ class PluginServer:
         self.send({"id": rid, "type": "result", "ok": False, "error": str(err) or type(err).__name__, "retryable": _retryable(err)})
 
     def serve(self) -> None:
-        fn_types = {n: ("aggregate" if _is_aggregate(self._function(n)) else "scalar") for n in self.functions}
+        aggregates = sorted(n for n in self.functions if _is_aggregate(self._function(n)))
         self.send(
             {
                 "type": "ready",
@@ -130,7 +130,7 @@ class PluginServer:
                 "sources": sorted(self.sources),
                 "sinks": sorted(self.sinks),
                 "functions": sorted(self.functions),
-                "functionTypes": fn_types,
+                "aggregates": aggregates,
             }
         )
         while True:

@@ -17,8 +17,10 @@ export interface PluginManifest {
   /** Portable (external-process) plugins only. */
   language?: 'python' | 'node' | 'binary';
   executable?: string;
+  /** Function symbols that are aggregates. */
+  aggregates?: string[];
   /** Config schemas by symbol, copied from the module so the server can validate without loading it. */
-  schemas?: Record<string, unknown>;
+  schema?: Record<string, unknown>;
   description?: string;
 }
 

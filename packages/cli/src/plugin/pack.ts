@@ -96,7 +96,9 @@ export async function makeManifest(p: PluginProject): Promise<PluginManifest> {
     main: `${p.name}.js`,
   };
   if (declared.description) manifest.description = declared.description;
-  if (Object.keys(schemas).length) manifest.schemas = schemas;
+  const aggregates = functions.filter((f) => mod.functions![f]!.type === 'aggregate');
+  if (aggregates.length) manifest.aggregates = aggregates;
+  if (Object.keys(schemas).length) manifest.schema = schemas;
   return manifest;
 }
 
