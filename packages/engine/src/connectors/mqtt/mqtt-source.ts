@@ -78,6 +78,7 @@ export class MqttSource implements Source {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([subscribed, new Promise<void>((r) => (timer = setTimeout(r, timeout)))]);
     clearTimeout(timer);
+    if (!client.connected) io.status('disconnected', `cannot connect to ${this.props.server}`);
   }
 
   async close(_ctx?: StreamContext): Promise<void> {

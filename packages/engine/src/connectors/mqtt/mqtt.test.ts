@@ -91,6 +91,18 @@ describe('mqtt source', () => {
   });
 });
 
+describe('mqtt source without a broker', () => {
+  it('reports disconnected after the connect timeout and keeps retrying', async () => {
+    const ctx = createTestContext();
+    const src = new MqttSource();
+    src.provision(ctx, { server: 'tcp://127.0.0.1:1', datasource: 't', connectTimeout: 300 });
+    const io = new RecordingIO();
+    await src.connect(ctx, io);
+    assert.equal(io.statuses.at(-1)!.status, 'disconnected');
+    await src.close(ctx);
+  });
+});
+
 describe('mqtt sink', () => {
   it('throws IOError while disconnected', async () => {
     const ctx = createTestContext();
