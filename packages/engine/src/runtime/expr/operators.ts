@@ -1,6 +1,7 @@
 import type { BinaryOp } from '../../sql/ast.js';
 import { EvalError } from '../tuple.js';
-import { compareStrings, describeValue, isMap, isSlice, toDatetime, typeName, wrapInt } from '../value.js';
+import { compareStrings, describeValue, isMap, isSlice, typeName, wrapInt } from '../value.js';
+import { toDatetime } from './datetime.js';
 
 /**
  * Value semantics of binary operators, after eKuiper's `ValuerEval.SimpleDataEval`: int64

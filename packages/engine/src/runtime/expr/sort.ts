@@ -1,6 +1,7 @@
 import type { SortField } from '../../sql/ast.js';
 import { EvalError, type EvalRow, type Evaluator } from '../tuple.js';
-import { isMap, isSlice, toDatetime } from '../value.js';
+import { isMap, isSlice } from '../value.js';
+import { toDatetime } from './datetime.js';
 import { compileExpr } from './compile.js';
 import { applyBinary } from './operators.js';
 import type { CompileScope } from './scope.js';
