@@ -7,7 +7,7 @@ import type { PluginApi, PluginInfo, PluginInstallRequest, PluginType } from '..
 import { oortError } from '../errors.js';
 import type { KVStore } from '../store/kv.js';
 import { DEFAULT_DOWNLOAD_TIMEOUT_MS, DEFAULT_MAX_DOWNLOAD_BYTES } from './fetch-archive.js';
-import { Installer, type StagedPlugin } from './installer.js';
+import { Installer } from './installer.js';
 import { checkSdkCompat, validatePluginName, type PluginManifest } from './manifest.js';
 import { compareVersionText } from './semver.js';
 import { loadInProcess } from './loaders/in-process.js';
@@ -181,7 +181,7 @@ export class PluginManager implements PluginApi {
       let trashed: string | undefined;
       let rel: string | undefined;
       try {
-        this.checkClash(type, staged.manifest, key);
+        this.checkClash(staged.manifest, key);
         const rec = this.recordOf(type, staged.manifest, this.installer.versionDir(type, name, staged.manifest.version), req, staged.sha256);
         // The old version's folder leaves first (its runtime follows it to the trash), so
         // reinstalling the same version number works.
@@ -354,7 +354,7 @@ export class PluginManager implements PluginApi {
     const staged = await this.installer.stage(type, req);
     let rel: string | undefined;
     try {
-      this.checkClash(type, staged.manifest, key);
+      this.checkClash(staged.manifest, key);
       const rec = this.recordOf(type, staged.manifest, this.installer.versionDir(type, req.name, staged.manifest.version), req, staged.sha256);
       rel = await this.installer.commit(type, staged);
       const loaded = await this.load(rec);
@@ -430,7 +430,7 @@ export class PluginManager implements PluginApi {
     }
   }
 
-  private checkClash(type: PluginType, m: PluginManifest, self: string): void {
+  private checkClash(m: PluginManifest, self: string): void {
     for (const kind of ['sources', 'sinks', 'functions'] as const) {
       for (const s of m[kind]) {
         const owner = this.index[kind].get(s.toLowerCase());
@@ -439,7 +439,6 @@ export class PluginManager implements PluginApi {
         }
       }
     }
-    void type;
   }
 
   private reindex(): void {
@@ -508,4 +507,3 @@ function redactUrl(url: string): string {
   }
 }
 
-export type { StagedPlugin };

@@ -280,7 +280,7 @@ export class RemoteHost {
   }
 
   private async reopenAll(): Promise<void> {
-    for (const [key, inst] of this.instances) {
+    for (const inst of this.instances.values()) {
       try {
         await this.call({ ...inst.open });
         inst.handlers.status?.('connected');
