@@ -91,6 +91,7 @@ describe('rule routes', () => {
     const one = await app.inject({ method: 'GET', url: '/rules/r1/status' });
     assert.equal(one.json().status, 'running');
     assert.equal(one.json().lastStartTimestamp, 1712126817659);
+    assert.deepEqual((await app.inject({ method: 'GET', url: '/v2/rules/r1/status' })).json(), one.json());
     const all = await app.inject({ method: 'GET', url: '/rules/status/all' });
     assert.deepEqual(all.json(), { r1: { status: 'running', last_exception: '', exceptions_total: 0 } });
   });

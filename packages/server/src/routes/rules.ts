@@ -72,10 +72,13 @@ export function ruleRoutes(app: FastifyInstance, ctx: RouteContext): void {
   lifecycle('stop', (id) => `Rule ${id} was stopped.`);
   lifecycle('restart', (id) => `Rule ${id} was restarted`);
 
-  app.get<IdParams>('/rules/:id/status', async (req) => {
-    validateId(req.params.id);
-    return prefixed('get rule status error', () => engine.ruleStatus(req.params.id));
-  });
+  // eKuiper's v2 variant differs only in typing values, which JSON here already does.
+  for (const path of ['/rules/:id/status', '/v2/rules/:id/status']) {
+    app.get<IdParams>(path, async (req) => {
+      validateId(req.params.id);
+      return prefixed('get rule status error', () => engine.ruleStatus(req.params.id));
+    });
+  }
 
   app.get<IdParams>('/rules/:id/topo', async (req) => {
     validateId(req.params.id);
