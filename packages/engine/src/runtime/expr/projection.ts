@@ -89,10 +89,12 @@ export function compileProjection(fields: readonly SelectField[], scope: Compile
     });
   }
   const sendNil = opts.sendNilField;
+  const usesAliases = steps.some((s) => s.kind === 'value' && s.alias !== undefined);
   return (row) => {
     const saved = row.aliases;
-    const local: Row = saved ? { ...saved } : {};
-    row.aliases = local;
+    // only a SELECT with aliases needs the per-row alias map (and touches the row)
+    const local: Row | undefined = usesAliases ? (saved ? { ...saved } : {}) : undefined;
+    if (local) row.aliases = local;
     const out: Row = {};
     try {
       for (const s of steps) {
@@ -113,7 +115,7 @@ export function compileProjection(fields: readonly SelectField[], scope: Compile
             : `expr: ${s.describe} meet error, err:${err.message}`;
           throw new EvalError(msg);
         }
-        if (s.alias !== undefined) local[s.alias] = v ?? null;
+        if (local !== undefined && s.alias !== undefined) local[s.alias] = v ?? null;
         if (!s.emit) continue;
         if (s.multi && isMap(v)) {
           Object.assign(out, v);
@@ -124,7 +126,7 @@ export function compileProjection(fields: readonly SelectField[], scope: Compile
         }
       }
     } finally {
-      row.aliases = saved;
+      if (local) row.aliases = saved;
     }
     return out;
   };
