@@ -114,6 +114,22 @@ describe('startServer', () => {
       }
     }));
 
+  it('refuses authentication: true before leaving anything running', () =>
+    withDirs(async ({ dataDir, etcDir }) => {
+      const mqttPort = await freePort();
+      await assert.rejects(
+        startServer({
+          port: 0,
+          dataDir,
+          etcDir,
+          env: { OORT__BASIC__AUTHENTICATION: 'true', OORT__MQTT__BROKER: 'on', OORT__MQTT__SERVER: `tcp://127.0.0.1:${mqttPort}` },
+          handleSignals: false,
+        }),
+        /authentication/,
+      );
+      assert.equal(await answers(mqttPort), false);
+    }));
+
   it('shuts down through POST /stop', () =>
     withDirs(async ({ dataDir, etcDir }) => {
       const server = await startServer({

@@ -78,8 +78,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       if (errors.length > 0) throw errors[0];
     })());
 
-  const app: FastifyInstance = buildApp(engine, config, { log, onStop: () => void close().catch(() => {}) });
+  let app: FastifyInstance;
   try {
+    app = buildApp(engine, config, { log, onStop: () => void close().catch(() => {}) });
     await app.listen({ port: config.basic.restPort, host: config.basic.restIp });
   } catch (err) {
     await engine.close().catch(() => {});
