@@ -3,9 +3,12 @@ import type { RuleDef } from '../rules/rule-def.js';
 import type { RulePlan } from '../plan/rule-plan.js';
 import { NodeMetrics } from './nodes/metrics.js';
 import type { EvalRow, Tuple } from './tuple.js';
-import { compileCondition } from './expr/compile.js';
-import { compileProjection } from './expr/projection.js';
-import { HitState, type CompileScope, type ResolvedFunction } from './expr/scope.js';
+import { compileCondition, compileExpr } from './expr/compile.js';
+import { compileProjectionSet, withSelectAliases } from './expr/projection.js';
+import { compileAnalyticStep } from './expr/calls.js';
+import { collectAnalyticCalls } from './expr/walk.js';
+import { AnalyticKeys, HitState, type CompileScope, type ResolvedFunction } from './expr/scope.js';
+import type { Expr } from '../sql/ast.js';
 import { buildWindowStage } from './window-stage.js';
 
 /** The operators of a rule between its sources and its sinks. */
@@ -44,7 +47,24 @@ export function createScope(o: ProcessorOptions, ruleStart: number): CompileScop
     hits: new HitState(),
     ignoreCase: o.ignoreCase,
     funcIds: { next: 0 },
+    analytics: new AnalyticKeys(),
   };
+}
+
+/**
+ * eKuiper evaluates analytic functions (lag, latest, acc_*, ...) once per row before WHERE
+ * and windows; the returned step stores their results on the row for every later reader.
+ */
+export function analyticStep(o: ProcessorOptions, scope: CompileScope): ((row: EvalRow) => void) | undefined {
+  const { stmt } = o.plan;
+  const exprs: Expr[] = [...stmt.fields.map((f) => f.expr), ...(stmt.where ? [stmt.where] : []), ...(stmt.having ? [stmt.having] : []), ...stmt.orderBy.map((x) => x.expr)];
+  const calls = collectAnalyticCalls(exprs, (n) => scope.resolveFunction?.(n) as never);
+  return calls.length ? compileAnalyticStep(calls, scope, compileExpr) : undefined;
+}
+
+/** An error of one stage, with eKuiper's prefix (`run Where error: ...`). */
+export function stageError(stage: string, e: unknown): Error {
+  return new Error(`run ${stage} error: ${(e as Error)?.message ?? String(e)}`);
 }
 
 /**
@@ -62,51 +82,68 @@ function buildRowStage(o: ProcessorOptions): Processor {
   const scope = createScope(o, o.clock.now());
   let op = o.firstOpIndex;
   const metrics: NodeMetrics[] = [];
+  const analytic = analyticStep(o, scope);
+  const analyticM = analytic ? new NodeMetrics(`op_${op++}_analytic`) : undefined;
+  if (analyticM) metrics.push(analyticM);
   const filterM = stmt.where ? new NodeMetrics(`op_${op++}_filter`) : undefined;
   if (filterM) metrics.push(filterM);
   const projectM = new NodeMetrics(`op_${op++}_project`);
   metrics.push(projectM);
-  const where = stmt.where ? compileCondition(stmt.where, scope) : undefined;
-  const project = compileProjection(stmt.fields, scope, { sendNilField: o.rule.options.sendNilField });
+  const where = stmt.where ? compileCondition(stmt.where, withSelectAliases(scope, stmt.fields)) : undefined;
+  const project = compileProjectionSet(stmt.fields, scope, { sendNilField: o.rule.options.sendNilField });
   const { sendError, sendMetaToSink } = o.rule.options;
   const clock = o.clock;
   const hits = scope.hits!;
   const limit = stmt.limit;
 
-  const fail = (m: NodeMetrics, e: unknown): void => {
-    m.error(e, clock.now());
-    if (sendError) o.emit([{ error: (e as Error).message ?? String(e) }]);
+  const fail = (m: NodeMetrics, stage: string, e: unknown): void => {
+    const err = stageError(stage, e);
+    m.error(err, clock.now());
+    if (sendError) o.emit([{ error: err.message }]);
   };
 
   return {
     metrics,
     process(t: Tuple): void {
-      const row = t as EvalRow;
+      // a shared tuple is never written to: analytic results go on a per-rule row
+      const row: EvalRow = analytic ? { data: t.data, meta: t.meta, ts: t.ts, emitter: t.emitter } : (t as EvalRow);
+      if (analytic) {
+        analyticM!.recordsIn++;
+        try {
+          analytic(row);
+        } catch (e) {
+          fail(analyticM!, 'Analytic', e);
+          return;
+        }
+        analyticM!.recordsOut++;
+      }
       if (filterM) {
         filterM.recordsIn++;
         let pass: boolean;
         try {
           pass = where!(row);
         } catch (e) {
-          fail(filterM, e);
+          fail(filterM, 'Where', e);
           return;
         }
         if (!pass) return;
         filterM.recordsOut++;
       }
       projectM.recordsIn++;
-      let out: Row;
+      let out: Row[];
       try {
         out = project(row);
       } catch (e) {
-        fail(projectM, e);
+        fail(projectM, 'Select', e);
         return;
       }
       hits.onPass(t.ts);
-      if (limit === 0) return;
-      if (sendMetaToSink) out = { ...out, __meta: t.meta };
+      if (limit !== undefined && out.length > limit) out = out.slice(0, limit);
+      if (!out.length) return;
+      if (sendMetaToSink) out = out.map((r) => ({ ...r, __meta: t.meta }));
       projectM.recordsOut++;
-      o.emit([out]);
+      if (out.length === 1) o.emit(out);
+      else for (const r of out) o.emit([r]);
     },
     latency(us: number): void {
       projectM.processLatencyUs = Math.round(us);
