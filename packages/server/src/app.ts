@@ -10,6 +10,7 @@ import { metadataRoutes } from './routes/metadata.js';
 import { pluginRoutes } from './routes/plugins.js';
 import { ruleRoutes } from './routes/rules.js';
 import { rulesetRoutes } from './routes/ruleset.js';
+import { ruletestRoutes } from './routes/ruletest.js';
 import { streamRoutes } from './routes/streams.js';
 import { systemRoutes } from './routes/system.js';
 
@@ -58,6 +59,7 @@ export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOp
   rulesetRoutes(app, ctx);
   metadataRoutes(app, ctx);
   pluginRoutes(app, ctx);
+  ruletestRoutes(app, ctx);
   return app;
 }
 
