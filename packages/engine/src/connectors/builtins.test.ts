@@ -7,7 +7,7 @@ import { NopSink } from './nop/nop-sink.js';
 
 describe('built-in connector registry', () => {
   it('lists the eKuiper built-in sources and sinks with schemas and descriptions', () => {
-    assert.deepEqual(Object.keys(builtinSources).sort(), ['file', 'httppush', 'memory', 'mqtt']);
+    assert.deepEqual(Object.keys(builtinSources).sort(), ['file', 'httppull', 'httppush', 'memory', 'mqtt', 'simulator']);
     assert.deepEqual(Object.keys(builtinSinks).sort(), ['file', 'log', 'memory', 'mqtt', 'nop', 'rest']);
     for (const def of [...Object.values(builtinSources), ...Object.values(builtinSinks)]) {
       assert.ok(def.schema && def.about);

@@ -1,6 +1,7 @@
 import type { ConnectorDef, Sink, Source } from '@oort/sdk';
 import { FileSink, fileSinkSchema } from './file/file-sink.js';
 import { FileSource, fileSourceSchema } from './file/file-source.js';
+import { HttpPullSource, httpPullSourceSchema } from './httppull/httppull-source.js';
 import { HttpPushSource, httpPushSourceSchema } from './httppush/httppush-source.js';
 import { LogSink, logSinkSchema } from './log/log-sink.js';
 import { MemorySink, memorySinkSchema } from './memory/memory-sink.js';
@@ -9,6 +10,7 @@ import { MqttSink, mqttSinkSchema } from './mqtt/mqtt-sink.js';
 import { MqttSource, mqttSourceSchema } from './mqtt/mqtt-source.js';
 import { NopSink, nopSinkSchema } from './nop/nop-sink.js';
 import { RestSink, restSinkSchema } from './rest/rest-sink.js';
+import { SimulatorSource, simulatorSourceSchema } from './simulator/simulator-source.js';
 
 export { memoryBus, MemoryBus } from './memory/bus.js';
 export { compileTopicFilter } from './memory/topic-match.js';
@@ -20,6 +22,8 @@ export const builtinSources: Record<string, ConnectorDef<Source>> = {
   memory: { create: () => new MemorySource(), schema: memorySourceSchema, about: 'Read rows published by other rules on in-process memory topics' },
   file: { create: () => new FileSource(), schema: fileSourceSchema, about: 'Read JSON, JSON-lines or CSV files' },
   httppush: { create: () => new HttpPushSource(), schema: httpPushSourceSchema, about: 'Receive data POSTed to an HTTP path' },
+  httppull: { create: () => new HttpPullSource(), schema: httpPullSourceSchema, about: 'Poll an HTTP endpoint' },
+  simulator: { create: () => new SimulatorSource(), schema: simulatorSourceSchema, about: 'Emit configured rows at an interval' },
 };
 
 /** Sinks every Oort build has, keyed by the action's name. */

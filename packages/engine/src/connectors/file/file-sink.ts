@@ -22,7 +22,7 @@ interface OpenFile {
 }
 
 /** `dir/name.ext` with the time as `ts-name.ext` (prefix) or `name-ts.ext` (suffix). */
-function rolledName(path: string, pattern: string, ts: number): string {
+function rolledName(path: string, pattern: string, ts: number | string): string {
   if (pattern === 'none') return path;
   const ext = extname(path);
   const base = basename(path, ext);
@@ -43,6 +43,10 @@ export class FileSink implements Sink {
   private rollingCount = 0;
   private rollingInterval = 0;
   private rollingNamePattern = 'none';
+  /** Rolled files still being flushed; close waits for them. */
+  private finishing = new Set<Promise<void>>();
+  /** Names already used by rolled files, so two rolls within one millisecond do not collide. */
+  private usedNames = new Set<string>();
 
   provision(_ctx: StreamContext, props: Record<string, unknown>): void {
     const { props: p, issues } = validateConfig(fileSinkSchema, props);
@@ -69,9 +73,12 @@ export class FileSink implements Sink {
       const old = this.rollingInterval > 0 && now - f.openedAt >= this.rollingInterval;
       if (!full && !old) return f;
       this.files.delete(path);
-      void this.finish(f);
+      const done = this.finish(f).finally(() => this.finishing.delete(done));
+      this.finishing.add(done);
     }
-    const actual = rolledName(path, this.rollingNamePattern, now);
+    let actual = rolledName(path, this.rollingNamePattern, now);
+    for (let k = 1; this.rollingNamePattern !== 'none' && this.usedNames.has(actual); k++) actual = rolledName(path, this.rollingNamePattern, `${now}_${k}`);
+    this.usedNames.add(actual);
     mkdirSync(dirname(actual), { recursive: true });
     const existed = existsSync(actual);
     const stream = createWriteStream(actual, { flags: this.fileType === 'json' ? 'w' : 'a' });
@@ -105,7 +112,7 @@ export class FileSink implements Sink {
   async close(_ctx?: StreamContext): Promise<void> {
     const files = [...this.files.values()];
     this.files.clear();
-    await Promise.all(files.map((f) => this.finish(f)));
+    await Promise.all([...files.map((f) => this.finish(f)), ...this.finishing]);
   }
 
   private finish(f: OpenFile): Promise<void> {

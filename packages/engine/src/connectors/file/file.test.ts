@@ -114,7 +114,7 @@ describe('file sink', () => {
     const dir = tmp();
     await writeSink({ path: join(dir, 'r.txt'), sendSingle: true, rollingCount: 2, rollingNamePattern: 'suffix' }, [[{ a: 1 }, { a: 2 }, { a: 3 }]]);
     const files = readdirSync(dir).sort();
-    assert.ok(files.length >= 1 && files.every((f) => /^r-\d+\.txt$/.test(f)), files.join(','));
+    assert.ok(files.length === 2 && files.every((f) => /^r-\d+(_\d+)?\.txt$/.test(f)), files.join(','));
     const lines = files.flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean));
     assert.equal(lines.length, 3);
   });
