@@ -12,7 +12,7 @@ import {
 } from '@oort/sdk';
 
 export const fileSourceSchema: ConfigSchema = {
-  path: { type: 'string', required: true, description: 'folder holding the file(s)' },
+  path: { type: 'string', default: 'data', description: 'folder holding the file(s), relative to the working directory' },
   datasource: { type: 'string', default: '', description: 'file name inside path; empty reads every file of the folder' },
   fileType: { type: 'string', default: 'json', enum: ['json', 'lines', 'csv'] },
   interval: { type: 'duration', default: 0, description: '0 reads once then ends; otherwise re-reads every interval' },
