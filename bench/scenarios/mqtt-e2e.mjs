@@ -1,0 +1,140 @@
+// MQTT end to end: publisher → Mosquitto → Oort (mqtt source, filter, mqtt sink + file sink)
+// → Mosquitto → subscriber, against Mosquitto's own pass-through ceiling (publisher →
+// subscriber) measured in the same run. Each side looks for the highest paced rate with zero
+// loss: doubling from a start rate, then bisecting between the last good and first bad rate.
+// The publisher and the subscriber run in a separate process (lib/mqtt-load.mjs).
+import { spawn } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { metricSum, openBenchEngine, waitRunning } from '../lib/engine.mjs';
+import { round, startWindow } from '../lib/measure.mjs';
+
+const LOAD = fileURLToPath(new URL('../lib/mqtt-load.mjs', import.meta.url));
+const uniq = `${process.pid}${Math.random().toString(36).slice(2, 7)}`;
+
+function brokerUp() {
+  return new Promise((resolve) => {
+    const s = netConnect({ host: '127.0.0.1', port: 1883 }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+    s.setTimeout(1000, () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
+function load(opts) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LOAD, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop()));
+      } catch {
+        reject(new Error(`mqtt load process exited with ${code}: ${out}`));
+      }
+    });
+  });
+}
+
+/** Doubling then bisecting search for the highest rate `step(rate)` passes. */
+async function search(step, { start, max, bisect }) {
+  const tried = [];
+  let good;
+  let bad;
+  for (let rate = start; rate <= max; rate *= 2) {
+    const r = await step(rate);
+    tried.push(r);
+    if (r.ok) good = r;
+    else {
+      bad = r;
+      break;
+    }
+  }
+  for (let i = 0; i < bisect && good && bad; i++) {
+    const rate = Math.round((good.rate + bad.rate) / 2 / 1000) * 1000;
+    if (rate <= good.rate || rate >= bad.rate) break;
+    const r = await step(rate);
+    tried.push(r);
+    if (r.ok) good = r;
+    else bad = r;
+  }
+  return { good, bad, tried };
+}
+
+const okOf = (l) => l.received === l.expected && l.achievedRate >= l.rate * 0.95;
+
+export async function run({ quick, qos = 0, name = qos ? 'mqtt-e2e-qos1' : 'mqtt-e2e' }) {
+  if (!(await brokerUp())) return { name, skipped: 'Mosquitto is not reachable on 127.0.0.1:1883' };
+  const seconds = quick ? 1.5 : 3;
+  const search0 = { start: quick ? 40_000 : 25_000, max: 800_000, bisect: quick ? 1 : 2 };
+
+  // Mosquitto alone
+  let n = 0;
+  const ceiling = await search(async (rate) => {
+    const topic = `bench/ceil/${uniq}/${n++}`;
+    const l = await load({ pub: topic, sub: topic, rate, seconds, qos });
+    return { ...l, ok: okOf(l) };
+  }, search0);
+
+  // through Oort
+  const b = await openBenchEngine();
+  try {
+    const { engine } = b;
+    engine.putConfKey('sources', 'mqtt', 'bench', { server: 'tcp://127.0.0.1:1883', qos });
+    const e2e = await search(async (rate) => {
+      const i = n++;
+      const inTopic = `bench/in/${uniq}/${i}`;
+      const outTopic = `bench/out/${uniq}/${i}`;
+      const file = join(b.dataDir, `out-${i}.jsonl`);
+      engine.createStream(`CREATE STREAM s${i} () WITH (DATASOURCE="${inTopic}", TYPE="mqtt", FORMAT="json", CONF_KEY="bench")`);
+      const id = `e2e${i}`;
+      engine.createRule({
+        id,
+        sql: `SELECT * FROM s${i} WHERE temperature > 50`,
+        actions: [{ mqtt: { server: 'tcp://127.0.0.1:1883', topic: outTopic, qos } }, { file: { path: file, fileType: 'lines' } }],
+      });
+      await waitRunning(engine, id);
+      const end = Date.now() + 5000;
+      while (metricSum(engine, id, /^sink_mqtt_0_0_connection_status$/) !== 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      const w = startWindow();
+      const l = await load({ pub: inTopic, sub: outTopic, rate, seconds, qos, filtered: true });
+      const m = w.stop();
+      await engine.deleteRule(id);
+      engine.dropStream('stream', `s${i}`);
+      const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+      return { ...l, fileLines: lines, cpuPct: m.cpuPct, rssMb: m.rssMb, ok: okOf(l) && lines === l.expected };
+    }, search0);
+
+    const best = e2e.good;
+    const ceil = ceiling.good;
+    const msgPerSec = best ? best.achievedRate : 0;
+    const baselineMsgPerSec = ceil ? ceil.achievedRate : null;
+    const describe = (t) => t.map((x) => `${round(x.rate / 1000)}k:${x.ok ? 'ok' : `lost ${x.expected - x.received}${x.fileLines !== undefined && x.fileLines !== x.expected ? `/file ${x.expected - x.fileLines}` : ''}${x.achievedRate < x.rate * 0.95 ? `/pub ${round(x.achievedRate / 1000)}k` : ''}`}`).join(' ');
+    return {
+      name,
+      msgPerSec: round(msgPerSec),
+      baselineMsgPerSec: round(baselineMsgPerSec),
+      ratio: baselineMsgPerSec ? round(msgPerSec / baselineMsgPerSec, 3) : null,
+      p50Ms: best ? round(best.p50Ms, 3) : null,
+      p99Ms: best ? round(best.p99Ms, 3) : null,
+      cpuPct: best?.cpuPct ?? null,
+      rssMb: best?.rssMb ?? null,
+      qos,
+      ceilingP50Ms: ceil ? round(ceil.p50Ms, 3) : null,
+      ceilingP99Ms: ceil ? round(ceil.p99Ms, 3) : null,
+      stepSeconds: seconds,
+      ceilingSteps: describe(ceiling.tried),
+      e2eSteps: describe(e2e.tried),
+      extra: `QoS ${qos}; ceiling steps ${describe(ceiling.tried)}; Oort steps ${describe(e2e.tried)}`,
+    };
+  } finally {
+    await b.close();
+  }
+}
