@@ -28,14 +28,14 @@ export interface Statement {
 
 /**
  * Plans the INSERTs for a batch: `columns` maps column → result field (in order). Rows
- * become `VALUES (?, ?), (?, ?)` groups, split so that no statement exceeds `batchSize`
+ * become `VALUES (?, ?), (?, ?)` groups, split so that no statement exceeds `rowsPerStatement`
  * rows or MySQL's placeholder limit. Values are never put into the SQL text.
  */
-export function insertStatements(table: string, columns: [column: string, field: string][], rows: Record<string, unknown>[], batchSize: number): Statement[] {
+export function insertStatements(table: string, columns: [column: string, field: string][], rows: Record<string, unknown>[], rowsPerStatement: number): Statement[] {
   if (columns.length === 0 || rows.length === 0) return [];
   const head = `INSERT INTO ${table} (${columns.map(([c]) => quoteId(c)).join(', ')}) VALUES `;
   const group = `(${columns.map(() => '?').join(', ')})`;
-  const perStatement = Math.max(1, Math.min(batchSize, Math.floor(MAX_PLACEHOLDERS / columns.length)));
+  const perStatement = Math.max(1, Math.min(rowsPerStatement, Math.floor(MAX_PLACEHOLDERS / columns.length)));
   const out: Statement[] = [];
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);

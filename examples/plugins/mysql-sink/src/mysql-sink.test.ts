@@ -109,10 +109,10 @@ describe('the mysql sink against MariaDB', { skip }, () => {
     assert.deepEqual((await rows(t)).map((r) => ({ ...r })), [{ id: 1, name: 'kept', temperature: null }]);
   });
 
-  it('writes a large batch in multi-row statements of batchSize rows', async () => {
+  it('writes a large batch in multi-row statements of rowsPerStatement rows', async () => {
     const t = await table('batch');
     const batch = Array.from({ length: 1234 }, (_, i) => ({ id: BigInt(i), name: `n${i}`, temperature: i / 2 }));
-    await write({ url: URL_FORM, table: t, batchSize: 500 }, batch);
+    await write({ url: URL_FORM, table: t, rowsPerStatement: 500 }, batch);
     const [[c]] = await db.query<RowDataPacket[]>('SELECT COUNT(*) AS n, SUM(id) AS s FROM ??', [t]);
     assert.equal(Number(c!.n), 1234);
     assert.equal(Number(c!.s), (1233 * 1234) / 2);

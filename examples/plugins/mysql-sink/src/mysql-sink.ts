@@ -15,7 +15,9 @@ export const schema: ConfigSchema = {
   table: { type: 'string', required: true, description: 'target table, optionally db.table' },
   fields: { type: 'array', description: 'result fields to write, each into the column of the same name' },
   columns: { type: 'object', description: 'column → result field mapping, e.g. {"temp_c": "temperature"}' },
-  batchSize: { type: 'integer', default: 500, minimum: 1, description: 'most rows in one INSERT statement' },
+  // Not `batchSize`: that is the engine's common sink property (rows gathered into one item
+  // before collect, with `lingerInterval`); this only splits a large item into statements.
+  rowsPerStatement: { type: 'integer', default: 500, minimum: 1, description: 'most rows in one INSERT statement' },
   connectionLimit: { type: 'integer', default: 2, minimum: 1, description: 'pool size' },
 };
 
@@ -59,7 +61,7 @@ export class MySqlSink implements Sink {
   private url = '';
   private table = '';
   private mapping: [string, string][] | undefined;
-  private batchSize = 500;
+  private rowsPerStatement = 500;
   private pool: Pool | undefined;
   private inflight = new Set<Promise<void>>();
 
@@ -74,7 +76,7 @@ export class MySqlSink implements Sink {
     } catch (err) {
       throw new ConfigError((err as Error).message);
     }
-    this.batchSize = props.batchSize as number;
+    this.rowsPerStatement = props.rowsPerStatement as number;
     this.options.connectionLimit = props.connectionLimit as number;
   }
 
@@ -109,7 +111,7 @@ export class MySqlSink implements Sink {
     if (rows.length === 0) return;
     if (!this.pool) throw new IOError('mysql sink is not connected');
     for (const [columns, group] of this.groups(rows)) {
-      for (const st of insertStatements(this.table, columns, group, this.batchSize)) {
+      for (const st of insertStatements(this.table, columns, group, this.rowsPerStatement)) {
         try {
           await this.pool.execute(st.sql, st.params as never);
         } catch (err) {
