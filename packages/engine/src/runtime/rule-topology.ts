@@ -29,6 +29,7 @@ export interface TopologyEnv {
 }
 
 const DRAIN_BATCH = 1024;
+const DEFAULT_LINGER_MS = 1000;
 
 /**
  * A running rule: its shared sources, its operators (see processor.ts) and its sinks,
@@ -103,14 +104,17 @@ export class RuleTopology {
     } catch (e) {
       throw oortError('PLAN', `action ${a.type}: ${(e as Error).message}`, e);
     }
+    const batchSize = Number(props.batchSize ?? 0) || 0;
+    const lingerInterval = parseDuration(props.lingerInterval ?? 0) ?? 0;
     const node = new SinkNode({
       name,
       sink,
       ctx,
       transform,
       bufferLength: Number(props.bufferLength ?? rule.options.bufferLength) || rule.options.bufferLength,
-      batchSize: Number(props.batchSize ?? 0) || 0,
-      lingerInterval: parseDuration(props.lingerInterval ?? 0) ?? 0,
+      batchSize,
+      // a partial batch is sent after a second rather than held until the next row arrives
+      lingerInterval: lingerInterval || (batchSize > 0 ? DEFAULT_LINGER_MS : 0),
       onDrain: () => this.schedule(),
     });
     return { node, props };
