@@ -1,8 +1,12 @@
 import { isRetryable, type Row, type Sink, type SinkItem, type StreamContext } from '@oort/sdk';
-import { NodeMetrics } from './metrics.js';
-import { RingQueue } from './ring-queue.js';
-import { backoffDelay, CONNECT_BACKOFF } from './backoff.js';
 import type { TimerHandle } from '@oort/sdk';
+import { NodeMetrics } from './metrics.js';
+import { backoffDelay, CONNECT_BACKOFF } from './backoff.js';
+import { resolveSinkCacheOptions, type SinkCacheDefaults, type SinkCacheOptions } from '../cache/cache-options.js';
+import { SinkCache } from '../cache/sink-cache.js';
+import { MemorySinkQueue, type SinkQueue } from '../cache/sink-queue.js';
+import { SinkMetrics } from '../cache/sink-metrics.js';
+import { sinkCacheDir } from '../cache/cache-dir.js';
 
 export interface SinkNodeOptions {
   /** `mqtt_0`: sink type and action index. */
@@ -15,46 +19,85 @@ export interface SinkNodeOptions {
   lingerInterval: number;
   /** Called when the queue drops below its bound again (the rule resumes). */
   onDrain: () => void;
+  /**
+   * The server's data folder. With it, a cached sink keeps its queue on disk under
+   * `<dataDir>/cache/<ruleId>/<name>/`; without it the cache stays in memory and is only
+   * used when an action asks for it (`enableCache: true`).
+   */
+  dataDir?: string;
+  /** The action's sink type, for the cache default (network sinks on); from `name` if absent. */
+  type?: string;
+  /** Server-wide cache defaults (configuration `sink.*`). */
+  cacheDefaults?: SinkCacheDefaults;
+  /** Retry delays after a retryable failure (tests shorten them). */
+  retryBackoff?: typeof CONNECT_BACKOFF;
 }
 
 /**
- * One action of a rule: batches and transforms result rows into sink items, queues them
- * (bounded), and sends them one at a time, in order. A failed send that can be retried is
- * retried with backoff and never reordered; a sink that cannot connect keeps retrying.
+ * One action of a rule: batches and transforms result rows into sink items, queues them,
+ * and sends them one at a time, in order. A failed send that can be retried is retried with
+ * backoff and never reordered; one that cannot is dropped and counted; a sink that cannot
+ * connect keeps retrying. With the cache on (see ../cache/), the queue spills to disk while
+ * the sink fails or lags, survives restarts, and has an overflow policy.
  */
 export class SinkNode {
   readonly transformMetrics: NodeMetrics;
-  readonly metrics: NodeMetrics;
-  private readonly queue = new RingQueue<SinkItem>();
+  readonly metrics: SinkMetrics;
+  private queue: SinkQueue;
+  private cache?: SinkCache;
+  private cacheOptions?: SinkCacheOptions;
   private batch: Row[] = [];
   private linger?: TimerHandle;
   private pumping = false;
+  private running: Promise<void> = Promise.resolve();
+  /** The item being sent (taken off the queue; kept until delivered or dropped). */
+  private inflight?: SinkItem;
+  private inflightResent = false;
   private connected = false;
   private closed = false;
+  private blocked = false;
   private retryTimer?: TimerHandle;
   private wake?: () => void;
   private attempt = 0;
 
   constructor(private readonly o: SinkNodeOptions) {
     this.transformMetrics = new NodeMetrics(`op_${o.name}_0_transform`);
-    this.metrics = new NodeMetrics(`sink_${o.name}`, true);
-    this.metrics.bufferLength = () => this.queue.length;
+    this.metrics = new SinkMetrics(`sink_${o.name}`, true);
+    this.queue = new MemorySinkQueue(o.bufferLength);
+    this.metrics.bufferLength = () => this.queue.length + (this.inflight ? 1 : 0);
     this.transformMetrics.bufferLength = () => this.batch.length;
   }
 
   /** Items queued or batched and not yet sent. */
   get pending(): number {
-    return this.queue.length + this.batch.length + (this.pumping ? 1 : 0);
+    return this.queue.length + this.batch.length + (this.inflight || this.pumping ? 1 : 0);
   }
 
   get full(): boolean {
-    return this.queue.length >= this.o.bufferLength;
+    return this.queue.full;
   }
 
   /** Provisions the sink (configuration errors surface here), then connects in the background. */
   async open(props: Record<string, unknown>): Promise<void> {
+    this.setUpCache(props);
     await this.o.sink.provision(this.o.ctx, props);
     void this.connectLoop();
+  }
+
+  private setUpCache(props: Record<string, unknown>): void {
+    const type = this.o.type ?? this.o.name.replace(/_\d+$/, '');
+    const explicit = props.enableCache !== undefined;
+    const opts = resolveSinkCacheOptions(type, props, this.o.cacheDefaults);
+    // without a data folder only an explicit request turns the (memory) cache on
+    if (!opts.enabled || (!this.o.dataDir && !explicit && this.o.cacheDefaults?.enableCache !== true)) return;
+    const dir = this.o.dataDir ? sinkCacheDir(this.o.dataDir, this.o.ctx.ruleId, this.o.name) : undefined;
+    const cache = new SinkCache(opts, dir, this.o.ctx.logger);
+    const restored = cache.restore();
+    if (restored) this.o.ctx.logger.info(`sink ${this.o.name} resends ${restored} results cached by an earlier run`);
+    this.cache = cache;
+    this.cacheOptions = opts;
+    this.queue = cache;
+    this.metrics.cache = { length: () => cache.length, diskLength: () => cache.diskLength, dropped: () => cache.dropped };
   }
 
   /** One emission of the rule: a list of result rows. */
@@ -94,6 +137,7 @@ export class SinkNode {
     this.transformMetrics.recordsOut += items.length;
     for (const it of items) this.queue.push(it);
     this.metrics.recordsIn += items.length;
+    if (this.queue.full) this.blocked = true;
     this.pump();
   }
 
@@ -112,7 +156,7 @@ export class SinkNode {
         m.connection('disconnected', this.o.ctx.clock.now(), (e as Error).message);
         m.error(e, this.o.ctx.clock.now());
         this.o.ctx.logger.warn(`cannot connect sink ${this.o.name}: ${(e as Error).message}`);
-        await this.sleep(backoffDelay(this.attempt++, CONNECT_BACKOFF));
+        await this.sleep(backoffDelay(this.attempt++, this.o.retryBackoff ?? CONNECT_BACKOFF));
       }
     }
   }
@@ -120,38 +164,71 @@ export class SinkNode {
   private pump(): void {
     if (this.pumping || !this.connected || this.closed) return;
     this.pumping = true;
-    void this.run();
+    this.running = this.run();
   }
 
   private async run(): Promise<void> {
     const m = this.metrics;
     const clock = this.o.ctx.clock;
-    while (!this.closed && this.queue.length) {
-      const item = this.queue.peek()!;
+    const interval = this.cacheOptions?.resendIntervalMs ?? 0;
+    let lastWasResend = false;
+    while (!this.closed) {
+      if (!this.inflight) {
+        const next = this.queue.shift();
+        if (next === undefined) break;
+        this.inflight = next;
+        this.inflightResent = this.queue.lastShiftResent;
+        this.afterRemove();
+        // resendInterval paces the resending of cached items
+        if (this.inflightResent && lastWasResend && interval > 0) {
+          await this.sleep(interval);
+          if (this.closed) break;
+        }
+      }
+      const item = this.inflightResent ? this.withIndicator(this.inflight) : this.inflight;
       const start = performance.now();
       try {
         await this.o.sink.collect(this.o.ctx, item);
-        this.queue.shift();
+        if (this.inflightResent) m.resent++;
+        lastWasResend = this.inflightResent;
+        this.inflight = undefined;
         this.attempt = 0;
+        this.queue.recovered();
         m.recordsOut++;
         m.messagesProcessed++;
         m.lastInvocation = clock.now();
         m.processLatencyUs = Math.round((performance.now() - start) * 1000);
-        if (this.queue.length === this.o.bufferLength - 1) this.o.onDrain();
       } catch (e) {
         m.error(e, clock.now());
         if (isRetryable(e)) {
+          this.queue.failed();
+          this.inflightResent = true;
+          lastWasResend = false;
           if (this.closed) break;
-          await this.sleep(backoffDelay(this.attempt++, CONNECT_BACKOFF));
+          await this.sleep(backoffDelay(this.attempt++, this.o.retryBackoff ?? CONNECT_BACKOFF));
         } else {
           this.o.ctx.logger.error(`sink ${this.o.name} dropped a result: ${(e as Error).message}`);
-          this.queue.shift();
-          if (this.queue.length === this.o.bufferLength - 1) this.o.onDrain();
+          this.inflight = undefined;
+          this.queue.dropped++;
         }
       }
     }
     this.pumping = false;
-    if (this.queue.length < this.o.bufferLength) this.o.onDrain();
+    if (!this.queue.full) this.o.onDrain();
+  }
+
+  private afterRemove(): void {
+    if (this.blocked && !this.queue.full) {
+      this.blocked = false;
+      this.o.onDrain();
+    }
+  }
+
+  /** Tuple sinks: marks the rows of a resent item with `resendIndicatorField`. */
+  private withIndicator(item: SinkItem): SinkItem {
+    const f = this.cacheOptions?.resendIndicatorField;
+    if (!f || !item.rows) return item;
+    return { ...item, rows: item.rows.map((r) => ({ ...r, [f]: true })) };
   }
 
   private sleep(ms: number): Promise<void> {
@@ -161,17 +238,26 @@ export class SinkNode {
     });
   }
 
-  /** Flushes pending batches and queued items (bounded by `timeoutMs`), then closes the sink. */
+  /**
+   * Flushes pending batches and sends what is queued (bounded by `timeoutMs`; not at all
+   * while the sink is failing and cached), then closes the sink. A cache keeps what is left
+   * for the next start (unless `cleanCacheAtStop`).
+   */
   async close(timeoutMs = 5000): Promise<void> {
     this.flushBatch();
     const deadline = Date.now() + timeoutMs;
-    while (this.connected && this.queue.length && Date.now() < deadline) {
+    const failing = () => this.cache !== undefined && this.attempt > 0;
+    while (this.connected && (this.queue.length || this.inflight) && !failing() && Date.now() < deadline) {
       this.pump();
       await new Promise((r) => setTimeout(r, 5));
     }
     this.closed = true;
     this.retryTimer?.cancel();
     this.wake?.();
+    // let a send in progress settle so its item is neither lost nor kept twice
+    await Promise.race([this.running, new Promise((r) => setTimeout(r, Math.max(0, Math.min(1000, deadline - Date.now()))))]);
+    this.queue.stop(this.inflight);
+    this.inflight = undefined;
     try {
       await this.o.sink.close(this.o.ctx);
     } catch (e) {
@@ -179,3 +265,4 @@ export class SinkNode {
     }
   }
 }
+
