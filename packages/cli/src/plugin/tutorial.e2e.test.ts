@@ -153,4 +153,13 @@ describe('the Kuiper MySQL plugin tutorial, done in Oort', { skip }, () => {
     const status = engine.ruleStatus(`ruleTest_${tag}`);
     assert.equal(status.status, 'running');
   });
+
+  it('moves the sink into a worker thread with a PUT, still writing every row', async () => {
+    await engine.plugins.update('sinks', 'mysql', { name: 'mysql', file: `${base}/mysqlSink-1.1.0.zip`, isolation: 'worker' });
+    for (let i = 0; i < 50; i++) await publish(i, 'worker');
+    await eventually(async () => (await count('worker')).n >= 50, 15_000, '50 rows through the worker');
+    assert.deepEqual(await count('worker'), { n: 50, distinct: 50 });
+    const status = (engine.plugins as unknown as { status?(t: string, n: string): { isolation?: string; state?: string } }).status?.('sinks', 'mysql');
+    if (status) assert.deepEqual([status.isolation, status.state], ['worker', 'running']);
+  });
 });
