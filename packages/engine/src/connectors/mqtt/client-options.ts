@@ -14,6 +14,8 @@ export const mqttConnectionSchema: ConfigSchema = {
   rootCaPath: { type: 'string', description: 'CA file (TLS)' },
   insecureSkipVerify: { type: 'boolean', default: false },
   connectTimeout: { type: 'duration', default: 5000, description: 'how long connect waits for the broker before reporting disconnected' },
+  enableClientSession: { type: 'boolean', default: false, description: 'persistent session (clean start off): with a fixed client id, QoS 1/2 messages published while disconnected are delivered on reconnect' },
+  sessionExpiryIntervalSeconds: { type: 'integer', description: 'MQTT 5: how long the broker keeps the session after a disconnect' },
 };
 
 export const MIN_RECONNECT_MS = 1000;
@@ -37,8 +39,12 @@ export function clientOptions(p: Record<string, unknown>, clientId: unknown): IC
     protocolVersion: v === '5' ? 5 : v === '3.1' || v === '3' ? 3 : 4,
     reconnectPeriod: MIN_RECONNECT_MS,
     connectTimeout: (p.connectTimeout as number) || 5000,
-    clean: true,
+    // a persistent session needs a stable client id, or the broker cannot find it again
+    clean: !(p.enableClientSession === true && typeof clientId === 'string' && clientId !== ''),
   };
+  if (v === '5' && typeof p.sessionExpiryIntervalSeconds === 'number') {
+    opts.properties = { ...opts.properties, sessionExpiryInterval: p.sessionExpiryIntervalSeconds };
+  }
   if (v === '3.1' || v === '3') opts.protocolId = 'MQIsdp';
   if (typeof p.username === 'string' && p.username) opts.username = p.username;
   if (typeof p.password === 'string' && p.password) opts.password = p.password;
