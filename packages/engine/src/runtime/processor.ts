@@ -69,11 +69,11 @@ export function stageError(stage: string, e: unknown): Error {
 
 /**
  * Lowers a plan to operators. A stream rule without a window runs, per record:
- * filter (WHERE) → project (SELECT) → emit one row. Window rules hand records to the
- * window stage, which emits collections.
+ * filter (WHERE) → project (SELECT) → emit one row. Window, join and event-time rules hand
+ * records to the window stage, which emits collections.
  */
 export function buildProcessor(o: ProcessorOptions): Processor {
-  if (o.plan.stmt.window || o.plan.streams.length > 1) return buildWindowStage(o);
+  if (o.plan.stmt.window || o.plan.streams.length > 1 || o.rule.options.isEventTime) return buildWindowStage(o);
   return buildRowStage(o);
 }
 

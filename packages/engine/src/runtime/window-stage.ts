@@ -1,7 +1,306 @@
-import { oortError } from '../errors.js';
+import type { Row } from '@oort/sdk';
+import type { Expr, SelectStatement, WindowSpec } from '../sql/ast.js';
+import { toTime } from '../functions/time.js';
 import type { Processor, ProcessorOptions } from './processor.js';
+import { createScope } from './processor.js';
+import { NodeMetrics } from './nodes/metrics.js';
+import type { EvalRow, Tuple } from './tuple.js';
+import { compileCondition, compileExpr } from './expr/compile.js';
+import { compileAnalyticStep } from './expr/calls.js';
+import { withSelectAliases } from './expr/projection.js';
+import { AnalyticKeys, type CompileScope } from './expr/scope.js';
+import { collectAnalyticCalls, forEachCall, isAggregateQuery } from './expr/walk.js';
+import { formatValue } from './value.js';
+import { compileJoins } from './joins/join-operator.js';
+import { TableBuffer } from './joins/table-buffer.js';
+import { compileCollectionStage, StageError } from './windows/collection-stage.js';
+import { CountWindow } from './windows/count-window.js';
+import { StateWindow } from './windows/state-window.js';
+import { TimeWindow } from './windows/time-window.js';
+import { unitMs } from './windows/align.js';
+import type { WindowEmit, WindowOperator, WindowSnapshot } from './windows/types.js';
+import { WatermarkMetrics, WatermarkOperator } from './windows/watermark.js';
 
-/** Windows and joins: their semantics are the next milestone (see issue 3). */
-export function buildWindowStage(o: ProcessorOptions): Processor {
-  throw oortError('PLAN', o.plan.stmt.window ? `window ${o.plan.stmt.window.type} is not supported yet` : 'joins are not supported yet');
+/** The window stage with access to its operator state (for checkpoints). */
+export interface WindowStageProcessor extends Processor {
+  /** Versioned state of the watermark, window and scan tables. */
+  snapshot(): WindowSnapshot;
+  restore(s: unknown): void;
+}
+
+const HIT_FUNCS = new Set(['last_hit_count', 'last_hit_time']);
+
+/**
+ * Rules with a window, a join or event time. Per record: [event time + watermark] →
+ * analytic functions → [FILTER, and WHERE when eKuiper pushes it down] → window (or, without
+ * a window, the record itself joined with the scan tables) → collection stage
+ * (join, WHERE, GROUP BY, HAVING, row_number, ORDER BY, SELECT, LIMIT) → one emission.
+ */
+export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
+  const { stmt, streams } = o.plan;
+  const opts = o.rule.options;
+  const eventTime = !!opts.isEventTime;
+  const clock = o.clock;
+  const win = stmt.window;
+  let op = o.firstOpIndex;
+  const nextOp = (): number => op++;
+  const metrics: NodeMetrics[] = [];
+  const node = (name: string): NodeMetrics => {
+    const m = new NodeMetrics(`op_${nextOp()}_${name}`);
+    metrics.push(m);
+    return m;
+  };
+
+  const scope: CompileScope = { ...createScope(o, clock.now()), analytics: new AnalyticKeys() };
+  const aliasScope = withSelectAliases(scope, stmt.fields);
+  const hits = scope.hits!;
+
+  const tables = new Map<string, TableBuffer>();
+  for (const s of streams) if (s.kind === 'table') tables.set(s.name, new TableBuffer(s.name, Number(s.options.RETAIN_SIZE ?? 0) || 0));
+  const streamNames = streams.filter((s) => s.kind === 'stream').map((s) => s.name);
+  const tsFields = new Map(streams.map((s) => [s.name, { field: s.options.TIMESTAMP, format: s.options.TIMESTAMP_FORMAT ?? '' }]));
+
+  const fail = (m: NodeMetrics, message: string): void => {
+    m.error(new Error(message), clock.now());
+    if (opts.sendError) o.emit([{ error: message }]);
+  };
+
+  // ---------------------------------------------------------------- event time
+  let wmM: WatermarkMetrics | undefined;
+  let watermark: WatermarkOperator | undefined;
+  if (eventTime) {
+    wmM = new WatermarkMetrics(`op_${nextOp()}_watermark`);
+    metrics.push(wmM);
+  }
+
+  // ---------------------------------------------------------------- analytic functions
+  const analyticExprs: Expr[] = stmt.fields.map((f) => f.expr);
+  if (stmt.where) analyticExprs.push(stmt.where);
+  const analyticCalls = collectAnalyticCalls(analyticExprs, o.resolveFunction);
+  const analyticM = analyticCalls.length ? node('analytic') : undefined;
+  const analytic = analyticCalls.length ? compileAnalyticStep(analyticCalls, aliasScope, compileExpr) : undefined;
+
+  // ---------------------------------------------------------------- before the window
+  const filterM = win?.filter ? node('windowFilter') : undefined;
+  const filter = win?.filter ? compileCondition(win.filter, aliasScope) : undefined;
+  const whereBefore = !!win && !!stmt.where && !eventTime && stmt.joins.length === 0 && (win.type === 'tumbling' || win.type === 'hopping' || win.type === 'session');
+  const preWhereM = whereBefore ? node('filter') : undefined;
+  const preWhere = whereBefore ? compileCondition(stmt.where!, aliasScope) : undefined;
+
+  // ---------------------------------------------------------------- window and after
+  const windowM = win ? node('window') : undefined;
+  const stage = compileCollectionStage({
+    stmt,
+    scope,
+    aliasScope,
+    aggregate: o.plan.aggregate || isAggregateQuery(stmt, o.resolveFunction),
+    where: !whereBefore,
+    joins: stmt.joins.length ? compileJoins(stmt, aliasScope) : undefined,
+    sendNilField: opts.sendNilField,
+    nextOp,
+  });
+  metrics.push(...stage.metrics);
+
+  const runCollection = (rows: EvalRow[], start: number | undefined, end: number | undefined): void => {
+    if (tables.size) for (const t of tables.values()) rows = rows.concat(t.content);
+    let out: Row[] | null;
+    try {
+      out = stage.run(rows, start, end);
+    } catch (e) {
+      if (e instanceof StageError) fail(e.metrics, e.message);
+      else fail(windowM ?? stage.metrics[0]!, (e as Error).message);
+      return;
+    }
+    if (out) o.emit(out);
+  };
+
+  const emitWindow: WindowEmit = (rows, start, end) => {
+    windowM!.recordsOut++;
+    runCollection(rows, start, end);
+  };
+  const window = win ? createWindow(win, stmt, aliasScope, eventTime, o, emitWindow) : undefined;
+
+  const onRow = (row: EvalRow): void => {
+    if (analytic) {
+      analyticM!.recordsIn++;
+      try {
+        analytic(row);
+      } catch (e) {
+        fail(analyticM!, `run analytic error: ${(e as Error).message}`);
+        return;
+      }
+      analyticM!.recordsOut++;
+    }
+    if (!window) {
+      runCollection([row], undefined, undefined);
+      return;
+    }
+    if (filter && !pass(filterM!, filter, row)) return;
+    if (preWhere && !pass(preWhereM!, preWhere, row)) return;
+    windowM!.recordsIn++;
+    window.add(row);
+  };
+
+  const pass = (m: NodeMetrics, cond: (r: EvalRow) => boolean, row: EvalRow): boolean => {
+    m.recordsIn++;
+    let ok: boolean;
+    try {
+      ok = cond(row);
+    } catch (e) {
+      fail(m, `run Where error: ${(e as Error).message}`);
+      return false;
+    }
+    if (ok) m.recordsOut++;
+    return ok;
+  };
+
+  if (eventTime) {
+    watermark = new WatermarkOperator({
+      streams: streamNames,
+      lateTolerance: opts.lateTolerance,
+      release: (row) => {
+        wmM!.recordsOut++;
+        onRow(row);
+      },
+      watermark: window ? (w) => window.onWatermark(w) : undefined,
+      late: (row, w) => {
+        wmM!.lateDropped++;
+        const msg = `late event of ${row.emitter} at ${row.ts} dropped: older than the watermark ${w}`;
+        wmM!.error(new Error(msg), clock.now());
+        if (opts.sendError && opts.sendLateEvents === true) o.emit([{ error: msg }]);
+      },
+    });
+  }
+
+  const eventTs = (row: EvalRow): number | string => {
+    const spec = tsFields.get(row.emitter);
+    if (!spec?.field) return row.ts;
+    const v = row.data[spec.field];
+    if (v === undefined || v === null) return `error in preprocessor: cannot find timestamp field ${spec.field} in tuple ${formatValue(row.data)}`;
+    try {
+      return toTime(v, spec.format).getTime();
+    } catch (e) {
+      return `error in preprocessor: cannot convert timestamp field ${spec.field} to timestamp with error ${(e as Error).message}`;
+    }
+  };
+
+  return {
+    metrics,
+    process(t: Tuple): void {
+      const row: EvalRow = { data: t.data, meta: t.meta, ts: t.ts, emitter: t.emitter };
+      const table = tables.get(t.emitter);
+      if (table) {
+        table.add(row);
+        return;
+      }
+      if (watermark) {
+        wmM!.recordsIn++;
+        const ts = eventTs(row);
+        if (typeof ts === 'string') {
+          fail(wmM!, ts);
+          return;
+        }
+        row.ts = ts;
+        watermark.add(row);
+        return;
+      }
+      onRow(row);
+    },
+    latency(us: number): void {
+      const m = metrics[metrics.length - 1]!;
+      m.processLatencyUs = Math.round(us);
+      m.lastInvocation = clock.now();
+    },
+    dropped(): void {
+      (metrics[0] ?? stage.metrics[0])?.error(new Error('buffer full, record dropped'), clock.now());
+    },
+    start(): void {
+      window?.start();
+    },
+    stop(): void {
+      window?.stop();
+    },
+    snapshot(): WindowSnapshot {
+      const t: Record<string, unknown> = {};
+      for (const [k, b] of tables) t[k] = b.snapshot();
+      return {
+        v: 1,
+        kind: 'window-stage',
+        watermark: watermark?.snapshot(),
+        window: window?.snapshot(),
+        tables: t,
+        hits: { count: hits.count, time: hits.time, aggCount: hits.aggCount, aggTime: hits.aggTime },
+      };
+    },
+    restore(s: unknown): void {
+      const o2 = s as Record<string, unknown>;
+      if (!o2 || o2.v !== 1 || o2.kind !== 'window-stage') throw new Error('cannot restore the window stage: unknown state version');
+      if (o2.watermark && watermark) watermark.restore(o2.watermark);
+      if (o2.window && window) window.restore(o2.window);
+      for (const [k, b] of tables) if ((o2.tables as Record<string, unknown>)?.[k]) b.restore((o2.tables as Record<string, unknown>)[k]);
+      const h = o2.hits as { count: bigint; time: bigint; aggCount: bigint; aggTime: bigint } | undefined;
+      if (h) Object.assign(hits, h);
+    },
+  };
+}
+
+/** A condition for a window trigger: errors and nil count as false; a match updates last_hit_* when it uses them. */
+function triggerCondition(e: Expr, scope: CompileScope): (row: EvalRow) => boolean {
+  const cond = compileCondition(e, scope);
+  let usesHits = false;
+  forEachCall(e, (c) => { if (HIT_FUNCS.has(c.name)) usesHits = true; });
+  const hits = scope.hits;
+  return (row) => {
+    let ok: boolean;
+    try {
+      ok = cond(row);
+    } catch {
+      return false;
+    }
+    if (ok && usesHits) hits?.onPass(row.ts);
+    return ok;
+  };
+}
+
+function createWindow(w: WindowSpec, stmt: SelectStatement, scope: CompileScope, eventTime: boolean, o: ProcessorOptions, emit: WindowEmit): WindowOperator {
+  void stmt;
+  switch (w.type) {
+    case 'count':
+      return new CountWindow({ size: w.length ?? 1, hop: w.interval, clock: o.clock, emit });
+    case 'state': {
+      const parts = w.partitionBy.map((p) => compileExpr(p, scope));
+      const partition = parts.length
+        ? (row: EvalRow): string => {
+          let k = 'parKey_';
+          for (const p of parts) {
+            try {
+              k += `${formatValue(p(row))},`;
+            } catch { /* eKuiper skips a partition value that fails */ }
+          }
+          return k;
+        }
+        : undefined;
+      return w.emitCond
+        ? new StateWindow({ begin: triggerCondition(w.beginCond!, scope), end: triggerCondition(w.emitCond, scope), partition, emit })
+        : new StateWindow({ single: triggerCondition(w.beginCond!, scope), partition, emit });
+    }
+    default: {
+      const unit = w.unit ?? 'SS';
+      const length = w.length ?? 0;
+      const interval = w.type === 'hopping' || w.type === 'session' ? (w.interval ?? 0) : 0;
+      const raw = w.type === 'hopping' ? interval : w.type === 'sliding' ? 0 : length;
+      return new TimeWindow({
+        type: w.type,
+        unit,
+        length,
+        interval,
+        delay: w.delay ?? 0,
+        rawInterval: Math.round(raw / unitMs(unit)),
+        eventTime,
+        clock: o.clock,
+        emit,
+        trigger: w.trigger ? triggerCondition(w.trigger, scope) : undefined,
+      });
+    }
+  }
 }
