@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { runPluginCommand, type PluginCommandIO } from './index.js';
 import { readZip } from './zip-entries.js';
@@ -125,4 +128,20 @@ describe('the dev kit', () => {
     assert.equal(r.code, 2);
     assert.match(r.text, /usage: oort plugin/);
   });
+});
+
+describe('the scaffold templates', () => {
+  // Inside the repository, so the scaffold's imports resolve from the root node_modules as after `npm install`.
+  const inRepo = mkdtempSync(join(fileURLToPath(new URL('../', import.meta.url)), '.scaffold-'));
+  after(() => rmSync(inRepo, { recursive: true, force: true }));
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
+  for (const kind of ['sink', 'source', 'function'] as const) {
+    it(`type-check under strict NodeNext for a ${kind}`, async () => {
+      const dir = join(inRepo, kind);
+      assert.equal((await run('init', kind, `tc_${kind}`, '--dir', dir)).code, 0);
+      const r = spawnSync(process.execPath, [tsc, '--noEmit', '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+    });
+  }
 });
