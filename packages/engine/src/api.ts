@@ -110,6 +110,15 @@ export interface EngineApi {
 
   readonly plugins: PluginApi;
 
+  /** eKuiper's trial runs (`/ruletest`); results are pushed to listeners as JSON text. */
+  readonly trials?: {
+    create(spec: unknown): { id: string };
+    start(id: string): Promise<void>;
+    listen(id: string, listener: (json: string) => void): () => void;
+    has(id: string): boolean;
+    delete(id: string): Promise<void>;
+  };
+
   /** `POST /ruletest/run`: runs a rule over recorded events in simulated time. */
   runRuleTest?(spec: unknown): Promise<{ emissions: Record<string, unknown>[][]; metrics: Record<string, unknown> }>;
 

@@ -22,6 +22,7 @@ import { getBuiltin } from './functions/registry.js';
 import './functions/index.js';
 import { PluginManager } from './plugins/plugin-manager.js';
 import { runRuleTest, type RuleTestSpec } from './ruletest/run-rule-test.js';
+import { TrialManager } from './ruletest/trial-manager.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -47,6 +48,7 @@ export class Engine implements EngineApi {
   private readonly rules: RuleManager;
   private readonly pluginManager: PluginManager;
   private readonly defaults: Partial<RuleOptions>;
+  readonly trials: TrialManager;
   readonly clock: Clock;
   readonly logger: Logger;
 
@@ -97,6 +99,7 @@ export class Engine implements EngineApi {
       restartStrategy: { ...r.restartStrategy },
     };
     this.defaults = defaults;
+    this.trials = new TrialManager(this.testEnv());
     this.rules = new RuleManager({
       kv: this.kv,
       catalog: this.catalog,
@@ -113,6 +116,19 @@ export class Engine implements EngineApi {
       typeDefaults,
       plugins: this.pluginManager,
     });
+  }
+
+  private testEnv() {
+    return {
+      catalog: this.catalog,
+      clock: this.clock,
+      logger: this.logger,
+      defaults: this.defaults,
+      resolveFunction: (name: string) => getBuiltin(name) ?? this.pluginManager.resolveFunction(name),
+      resolvePluginFunction: (name: string) => this.pluginManager.resolveFunction(name),
+      sinkTransform: (props: Record<string, unknown>, kind: 'bytes' | 'tuple') => compileSinkTransform(props, kind),
+      ignoreCase: this.options.config.basic.ignoreCase,
+    };
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -205,15 +221,7 @@ export class Engine implements EngineApi {
   }
 
   runRuleTest(spec: unknown) {
-    return runRuleTest(spec as RuleTestSpec, {
-      catalog: this.catalog,
-      logger: this.logger,
-      defaults: this.defaults,
-      resolveFunction: (name) => getBuiltin(name) ?? this.pluginManager.resolveFunction(name),
-      resolvePluginFunction: (name) => this.pluginManager.resolveFunction(name),
-      sinkTransform: (props, kind) => compileSinkTransform(props, kind),
-      ignoreCase: this.options.config.basic.ignoreCase,
-    });
+    return runRuleTest(spec as RuleTestSpec, this.testEnv());
   }
 
   // ------------------------------------------------------------ ruleset
@@ -293,6 +301,7 @@ export class Engine implements EngineApi {
   }
 
   async close(): Promise<void> {
+    await this.trials.closeAll();
     await this.rules.shutdown();
     await this.sources.closeAll();
     await this.pluginManager.close?.();

@@ -4,3 +4,4 @@ export { Engine, openEngine, type EngineOptions } from './engine.js';
 export * from './config/index.js';
 export { ManualClock, SystemClock } from './runtime/clock.js';
 export { ConsoleLogger } from './runtime/logger.js';
+export { PushServer } from './connectors/httppush/push-server.js';

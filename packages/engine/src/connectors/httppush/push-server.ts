@@ -4,9 +4,13 @@ import type { AddressInfo } from 'node:net';
 /** Handles a request body for one path; returns false to answer 400. */
 export type PushHandler = (body: Buffer, req: IncomingMessage) => boolean;
 
+/** Answers a request itself (server-sent events of trial runs). */
+export type StreamHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
 interface Route {
   method: string;
   handlers: Set<PushHandler>;
+  stream?: StreamHandler;
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
@@ -69,6 +73,16 @@ export class PushServer {
     r.handlers.add(handler);
   }
 
+  /** Serves `path` with a handler that writes the response itself. */
+  addStreamRoute(path: string, method: string, handler: StreamHandler): void {
+    if (this.routes.has(path)) throw new Error(`path ${path} is already served`);
+    this.routes.set(path, { method, handlers: new Set(), stream: handler });
+  }
+
+  removeStreamRoute(path: string): void {
+    if (this.routes.get(path)?.stream) this.routes.delete(path);
+  }
+
   removeRoute(path: string, handler: PushHandler): void {
     const r = this.routes.get(path);
     if (!r) return;
@@ -90,6 +104,7 @@ export class PushServer {
     const route = this.routes.get(path);
     if (!route) return void res.writeHead(404).end('not found');
     if (req.method !== route.method) return void res.writeHead(405).end('method not allowed');
+    if (route.stream) return route.stream(req, res);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
