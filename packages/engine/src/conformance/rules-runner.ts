@@ -27,7 +27,7 @@ interface RuleCase {
 interface ProjectionCase {
   id: string; kind?: string; sql: string; category?: string;
   input: { emitter: string; data: unknown; meta?: unknown };
-  expected: unknown; expect_parse_error?: boolean; send_nil?: boolean;
+  expected: unknown; expect_parse_error?: boolean; send_nil?: boolean; send_meta?: boolean;
   context?: { rule_id?: string; rule_start?: bigint };
 }
 
@@ -56,7 +56,12 @@ export function ruleCaseSpec(c: RuleCase): RuleTestSpec {
     const input = c.inputs[ing.stream]![Number(ing.i)]!;
     events.push({ t: Number(ing.t), stream: ing.stream, data: decodeValue(input.data) as Row, meta: { topic: 'mock' } });
   }
-  return { sql: c.sql, streams: c.streams, options: c.options, clock: { start }, events };
+  // CONF_KEY names a source configuration of eKuiper's test setup; a rule-test stream is fed
+  // from events only, so the key is dropped rather than looked up
+  const streams = Object.fromEntries(Object.entries(c.streams).map(([k, v]) => [k, v.replace(/,?\s*CONF_KEY\s*=\s*"[^"]*"/i, '')]));
+  // the Go tests build RuleOption literals: an option they do not set is Go's zero value
+  const options = { lateTolerance: 0, ...c.options };
+  return { sql: c.sql, streams, options, clock: { start }, events };
 }
 
 /** Compares emissions as eKuiper's harness: extra trailing `[]` emissions are cut off. */
@@ -91,7 +96,7 @@ async function runProjectionCase(c: ProjectionCase): Promise<string | undefined>
     const res = await runRuleTest({
       sql: c.sql,
       streams: { [from]: `CREATE STREAM ${from} () WITH (TYPE="mock", FORMAT="json")` },
-      options: { sendNilField: !!c.send_nil, sendError: true },
+      options: { sendNilField: !!c.send_nil, sendMetaToSink: !!c.send_meta && input.meta !== undefined, sendError: true },
       clock: { start },
       events: [{ t: start, stream: from, data: input.data, meta: input.meta ?? {} }],
     }, ruleTestEnv({ ignoreCase: true }));

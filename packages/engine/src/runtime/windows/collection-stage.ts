@@ -1,9 +1,9 @@
 import type { Row } from '@oort/sdk';
-import type { Call, Expr, SelectStatement } from '../../sql/ast.js';
+import type { SelectStatement } from '../../sql/ast.js';
 import { compileCondition, compileExpr } from '../expr/compile.js';
 import { compileProjectionSet } from '../expr/projection.js';
 import { compileSorter } from '../expr/sort.js';
-import { forEachCall } from '../expr/walk.js';
+import { compileWindowFunctionStep, findWindowFunctionCall } from '../expr/window-functions.js';
 import type { CompileScope } from '../expr/scope.js';
 import { NodeMetrics } from '../nodes/metrics.js';
 import { EvalError, type EvalRow, type Evaluator } from '../tuple.js';
@@ -57,7 +57,8 @@ export function compileCollectionStage(o: CollectionStageOptions): CollectionSta
   const dims = stmt.dimensions.map((d) => compileExpr(d, aliasScope));
   const havingM = stmt.having ? m('having') : undefined;
   const having = stmt.having ? compileCondition(stmt.having, aliasScope) : undefined;
-  const rowNumbers = rowNumberSteps(stmt, scope);
+  const rnCall = findWindowFunctionCall(stmt.fields);
+  const rowNumber = rnCall ? compileWindowFunctionStep(rnCall, scope) : undefined;
   const orderM = stmt.orderBy.length ? m('order') : undefined;
   const sorter = stmt.orderBy.length ? compileSorter(stmt.orderBy, aliasScope) : undefined;
   const projectM = m('project');
@@ -79,9 +80,13 @@ export function compileCollectionStage(o: CollectionStageOptions): CollectionSta
     metrics,
     run(input, start, end) {
       let rows = input;
-      for (const r of rows) {
-        r.winStart = start;
-        r.winEnd = end;
+      // eKuiper: a window row answers window_start()/window_end() in a plain projection, while
+      // inside an aggregate each row keeps its own event_time(); the group row has the range.
+      if (!o.aggregate) {
+        for (const r of rows) {
+          r.winStart = start;
+          r.winEnd = end;
+        }
       }
       if (joins) {
         joinM!.recordsIn++;
@@ -119,7 +124,7 @@ export function compileCollectionStage(o: CollectionStageOptions): CollectionSta
         if (list.length === 0) return null;
         havingM!.recordsOut++;
       }
-      for (const rn of rowNumbers) rn(list);
+      if (rowNumber) list = rowNumber(list.slice());
       if (sorter) {
         orderM!.recordsIn++;
         list = guard(orderM!, 'run Order By error: ', () => sorter(list.slice()));
@@ -176,26 +181,4 @@ function groupRow(g: readonly EvalRow[], start: number | undefined, end: number 
   if (first?.parts) row.parts = first.parts;
   if (first?.aliases) row.aliases = { ...first.aliases };
   return row;
-}
-
-/** `row_number() [OVER (PARTITION BY ...)]`: 1..n per collection (per partition). */
-function rowNumberSteps(stmt: SelectStatement, scope: CompileScope): ((rows: EvalRow[]) => void)[] {
-  const calls: Call[] = [];
-  for (const f of stmt.fields) forEachCall(f.expr, (c) => { if (c.name === 'row_number') calls.push(c); });
-  const cache = scope.analytics;
-  if (!calls.length || !cache) return [];
-  return calls.map((c) => {
-    const key = cache.keyOf(c);
-    const parts = (c.over?.partitionBy ?? []).map((p: Expr) => compileExpr(p, scope));
-    return (rows) => {
-      const counters = new Map<string, bigint>();
-      for (const r of rows) {
-        let k = '';
-        for (const p of parts) k += formatValue(p(r)) + ',';
-        const n = (counters.get(k) ?? 0n) + 1n;
-        counters.set(k, n);
-        (r.aliases ??= {})[key] = n;
-      }
-    };
-  });
 }
