@@ -268,11 +268,16 @@ export class Engine implements EngineApi {
 
   // ------------------------------------------------------------ metadata
 
-  listConnectors(kind: 'sources' | 'sinks', _lookup?: boolean): ConnectorInfo[] {
-    const builtin = kind === 'sources' ? builtinSources : builtinSinks;
+  listConnectors(kind: 'sources' | 'sinks', lookup?: boolean): ConnectorInfo[] {
+    const builtin: Record<string, ConnectorDef<unknown>> = kind === 'sources' ? builtinSources : builtinSinks;
     const out: ConnectorInfo[] = Object.entries(builtin).map(([name, d]) => ({ name, about: d.about ?? '', type: 'internal' }));
     for (const name of this.pluginManager.list(kind) as string[]) out.push({ name, about: '', type: 'plugin' });
-    return out;
+    if (kind !== 'sources' || !lookup) return out;
+    // lookup capability is a method of the instance; connectors do no I/O before provision
+    return out.filter((c) => {
+      const def = builtinSources[c.name] ?? this.pluginManager.resolveSource(c.name);
+      return typeof def?.create().lookup === 'function';
+    });
   }
 
   connectorMetadata(kind: 'sources' | 'sinks', name: string): Record<string, unknown> {
