@@ -1,18 +1,5 @@
-import type { Clock, Logger, StateStore, StreamContext } from '@oort/sdk';
-
-/** In-memory StateStore; rule checkpoints snapshot it. */
-export class MemoryState implements StateStore {
-  readonly map = new Map<string, unknown>();
-  get<T = unknown>(key: string): T | undefined {
-    return this.map.get(key) as T | undefined;
-  }
-  put(key: string, value: unknown): void {
-    this.map.set(key, value);
-  }
-  delete(key: string): void {
-    this.map.delete(key);
-  }
-}
+import type { Clock, Logger, StreamContext } from '@oort/sdk';
+import { MapStateStore } from './expr/scope.js';
 
 export function createStreamContext(opts: {
   ruleId: string;
@@ -29,7 +16,7 @@ export function createStreamContext(opts: {
     instanceId: opts.instanceId ?? 0,
     logger: opts.logger,
     clock: opts.clock,
-    state: new MemoryState(),
+    state: new MapStateStore(),
     signal: opts.signal,
     rootPath: opts.rootPath,
   };
