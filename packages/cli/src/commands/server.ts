@@ -5,35 +5,15 @@ import { OortClient } from '../client.js';
 import type { CommandContext } from '../command-context.js';
 import { CliError } from '../command-context.js';
 
-/** What the CLI needs from `@oort/server`; kept local so the CLI builds while the server is written. */
-export interface StartServerOptions {
-  port?: number;
-  host?: string;
-  dataDir?: string;
-  configFile?: string;
-  etcDir?: string;
-  env?: NodeJS.ProcessEnv;
-  /** The CLI handles SIGINT/SIGTERM itself. */
-  handleSignals?: boolean;
-}
-export interface RunningServer {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
-type StartServer = (opts: StartServerOptions) => Promise<RunningServer>;
+import type { RunningServer, StartServerOptions } from '@oort/server';
 
-async function loadStartServer(): Promise<StartServer> {
-  // A variable specifier keeps tsc from resolving the module at build time.
-  const specifier = '@oort/server';
-  let mod: { startServer?: StartServer };
+/** Loaded on demand: client commands should not pay for loading the server and engine. */
+async function loadStartServer(): Promise<(opts: StartServerOptions) => Promise<RunningServer>> {
   try {
-    mod = (await import(specifier)) as { startServer?: StartServer };
+    return (await import('@oort/server')).startServer;
   } catch (err) {
-    throw new CliError(`cannot load ${specifier}: ${(err as Error).message}`);
+    throw new CliError(`cannot load @oort/server: ${(err as Error).message}`);
   }
-  if (typeof mod.startServer !== 'function') throw new CliError(`${specifier} does not export startServer`);
-  return mod.startServer;
 }
 
 export function serverOptions(ctx: CommandContext): StartServerOptions {
