@@ -1,16 +1,17 @@
-import type { ConnectorDef, Logger, Row, Sink, SinkItem, Source } from '@oort/sdk';
+import type { ConnectorDef, Row, Sink } from '@oort/sdk';
 import { oortError } from '../errors.js';
 import { Catalog } from '../catalog/catalog.js';
 import { ConfKeys } from '../catalog/conf-keys.js';
 import { MemoryKV } from '../store/memory-kv.js';
 import { ManualClock } from '../runtime/clock.js';
-import { SourcePool } from '../runtime/source-pool.js';
 import { RuleTopology } from '../runtime/rule-topology.js';
-import type { ResolvedFunction } from '../runtime/expr/scope.js';
 import { planRule } from '../plan/planner.js';
-import { parseRule, type RuleOptions } from '../rules/rule-def.js';
+import { parseRule } from '../rules/rule-def.js';
 import { MockSource } from './mock-source.js';
 import { CaptureSink } from './capture-sink.js';
+import { mockSourcePool, type RuleTestEnv } from './test-env.js';
+
+export type { RuleTestEnv } from './test-env.js';
 
 /** `POST /ruletest/run` body. */
 export interface RuleTestSpec {
@@ -27,16 +28,6 @@ export interface RuleTestSpec {
 export interface RuleTestResult {
   emissions: Row[][];
   metrics: Record<string, unknown>;
-}
-
-export interface RuleTestEnv {
-  catalog: Catalog;
-  logger: Logger;
-  defaults: Partial<RuleOptions>;
-  resolveFunction(name: string): ResolvedFunction | undefined;
-  resolvePluginFunction(name: string): unknown;
-  sinkTransform(props: Record<string, unknown>, kind: 'bytes' | 'tuple'): (rows: Row[]) => SinkItem[];
-  ignoreCase: boolean;
 }
 
 /**
@@ -63,16 +54,8 @@ export async function runRuleTest(spec: RuleTestSpec, env: RuleTestEnv): Promise
   const clock = new ManualClock(start);
   const mocks = new Map<string, MockSource>();
   const emissions: Row[][] = [];
-  const mockDef: ConnectorDef<Source> = { create: () => new MockSource() };
   const captureDef: ConnectorDef<Sink> = { create: () => new CaptureSink(emissions) };
-  const sources = new SourcePool({
-    clock,
-    logger: env.logger,
-    confKeys: new ConfKeys(new MemoryKV()),
-    resolveSource: () => mockDef,
-    globalProps: {},
-    typeDefaults: {},
-  });
+  const sources = mockSourcePool(clock, env.logger);
   const rule = parseRule({ id: 'ruletest', sql: spec.sql, actions: [{ capture: { ...(spec.sinkProps ?? {}) } }], options: spec.options }, env.defaults);
   const plan = planRule(rule.sql, catalog, env.resolvePluginFunction);
   const topology = new RuleTopology(

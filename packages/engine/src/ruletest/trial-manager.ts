@@ -1,15 +1,14 @@
-import type { Clock, ConnectorDef, Logger, Row, Sink, SinkItem, Source, TimerHandle } from '@oort/sdk';
+import type { ConnectorDef, Row, Sink, TimerHandle } from '@oort/sdk';
 import { toJSON } from '@oort/sdk';
 import { oortError } from '../errors.js';
-import { checkId, type Catalog } from '../catalog/catalog.js';
+import { checkId } from '../catalog/catalog.js';
 import { ConfKeys } from '../catalog/conf-keys.js';
 import { MemoryKV } from '../store/memory-kv.js';
-import { SourcePool } from '../runtime/source-pool.js';
 import { RuleTopology } from '../runtime/rule-topology.js';
-import type { ResolvedFunction } from '../runtime/expr/scope.js';
 import { planRule } from '../plan/planner.js';
-import { parseRule, type RuleOptions } from '../rules/rule-def.js';
-import { MockSource } from './mock-source.js';
+import { parseRule } from '../rules/rule-def.js';
+import type { MockSource } from './mock-source.js';
+import { mockSourcePool, type TrialEnv } from './test-env.js';
 
 /** `POST /ruletest` body (eKuiper's trial run). */
 export interface TrialSpec {
@@ -17,17 +16,6 @@ export interface TrialSpec {
   sql: string;
   mockSource?: Record<string, { data: Row[]; interval?: number; loop?: boolean }>;
   sinkProps?: Record<string, unknown>;
-}
-
-export interface TrialEnv {
-  catalog: Catalog;
-  clock: Clock;
-  logger: Logger;
-  defaults: Partial<RuleOptions>;
-  resolveFunction(name: string): ResolvedFunction | undefined;
-  resolvePluginFunction(name: string): unknown;
-  sinkTransform(props: Record<string, unknown>, kind: 'bytes' | 'tuple'): (rows: Row[]) => SinkItem[];
-  ignoreCase: boolean;
 }
 
 type Listener = (json: string) => void;
@@ -82,15 +70,7 @@ export class TrialManager {
         close() {},
       }),
     };
-    const mockDef: ConnectorDef<Source> = { create: () => new MockSource() };
-    const sources = new SourcePool({
-      clock: this.env.clock,
-      logger: this.env.logger,
-      confKeys: new ConfKeys(new MemoryKV()),
-      resolveSource: () => mockDef,
-      globalProps: {},
-      typeDefaults: {},
-    });
+    const sources = mockSourcePool(this.env.clock, this.env.logger);
     const rule = parseRule(
       { id: `test_${id}`, sql: t.spec.sql, actions: [{ trial: { ...(t.spec.sinkProps ?? {}) } }], options: { sendError: true } },
       this.env.defaults,
