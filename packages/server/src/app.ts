@@ -13,6 +13,7 @@ import { rulesetRoutes } from './routes/ruleset.js';
 import { ruletestRoutes } from './routes/ruletest.js';
 import { streamRoutes } from './routes/streams.js';
 import { systemRoutes } from './routes/system.js';
+import { uploadRoutes } from './routes/uploads.js';
 
 export interface BuildAppOptions {
   /** Where errors and warnings go; defaults to the console per `basic.logLevel`/`basic.consoleLog`. */
@@ -60,6 +61,7 @@ export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOp
   metadataRoutes(app, ctx);
   pluginRoutes(app, ctx);
   ruletestRoutes(app, ctx);
+  uploadRoutes(app, ctx);
   return app;
 }
 

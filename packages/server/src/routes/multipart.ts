@@ -1,0 +1,53 @@
+import { OortError } from '@oort/engine';
+
+/** One file part of a `multipart/form-data` body. */
+export interface FilePart {
+  field: string;
+  filename: string;
+  data: Buffer;
+}
+
+/**
+ * The file parts of a buffered `multipart/form-data` body (RFC 7578). Small on purpose: no
+ * streaming, no nested multipart, no `filename*`; enough for one uploaded file per request,
+ * which is what `/config/uploads` takes. Non-file fields are skipped.
+ */
+export function parseMultipart(body: Buffer, contentType: string): FilePart[] {
+  const m = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  const boundary = m?.[1] ?? m?.[2];
+  if (boundary === undefined) throw new OortError('BAD_REQUEST', 'multipart body without a boundary');
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: FilePart[] = [];
+  let pos = body.indexOf(delimiter);
+  if (pos < 0) throw new OortError('BAD_REQUEST', 'multipart body without its boundary');
+  for (;;) {
+    pos += delimiter.length;
+    // "--" after a delimiter closes the body.
+    if (body[pos] === 0x2d && body[pos + 1] === 0x2d) break;
+    const headersStart = skipCrlf(body, pos);
+    const headersEnd = body.indexOf('\r\n\r\n', headersStart);
+    if (headersEnd < 0) throw new OortError('BAD_REQUEST', 'multipart part without headers end');
+    const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headersEnd);
+    if (next < 0) throw new OortError('BAD_REQUEST', 'multipart body is not terminated');
+    const headers = body.subarray(headersStart, headersEnd).toString('utf8');
+    const disposition = /^content-disposition:(.*)$/im.exec(headers)?.[1] ?? '';
+    const field = param(disposition, 'name');
+    const filename = param(disposition, 'filename');
+    if (field !== undefined && filename !== undefined) {
+      parts.push({ field, filename, data: body.subarray(headersEnd + 4, next) });
+    }
+    pos = next + 2;
+  }
+  return parts;
+}
+
+function skipCrlf(b: Buffer, pos: number): number {
+  return b[pos] === 0x0d && b[pos + 1] === 0x0a ? pos + 2 : pos;
+}
+
+function param(header: string, name: string): string | undefined {
+  const re = new RegExp(`(?:^|;)\\s*${name}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i');
+  const m = re.exec(header);
+  if (m === null) return undefined;
+  return m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2];
+}
