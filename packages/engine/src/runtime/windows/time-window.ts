@@ -46,6 +46,7 @@ export class TimeWindow implements WindowOperator {
   private nextTime = 0;
   private sessionTimer?: TimerHandle;
   private sessionArmed = false;
+  private sessionDue = 0;
   private readonly delayed = new Map<TimerHandle, number>();
   // event time
   private nextWindowEnd = MAX_TIME;
@@ -77,13 +78,19 @@ export class TimeWindow implements WindowOperator {
       for (const due of dues) this.armDelay(due, Math.max(0, due - now));
       return;
     }
-    if (this.c.type === 'session' && this.sessionArmed) {
-      this.sessionTimer = this.c.clock.setTimeout(() => this.onSessionTimeout(), this.c.interval);
+    if (this.c.type === 'session' && this.sessionArmed && this.sessionDue > 0) {
+      this.sessionTimer = this.c.clock.setTimeout(() => this.onSessionTimeout(), Math.max(0, this.sessionDue - now));
     }
-    if (this.restored && this.inputs.length && this.triggerTime !== ZERO_TIME && this.c.type !== 'session') {
-      // windows that closed while the rule was down, as eKuiper replays them on restore
-      const limit = now + this.period;
-      for (let next = this.triggerTime + this.period; next <= limit; next += this.period) this.scan(next, this.c.length + this.c.delay, true);
+    if (this.restored && this.nextTime > 0) {
+      // continue the restored tick chain: ticks missed while the rule was down fire now, in
+      // order, then the next one at its nominal time (eKuiper re-aligns and replays up to
+      // now + one period instead, which can fire the current window early)
+      for (let n = this.nextTime + this.period; n <= now; n += this.period) {
+        this.tick(n);
+        this.nextTime = n;
+      }
+      this.armNext();
+      return;
     }
     this.armFirst();
   }
@@ -162,6 +169,7 @@ export class TimeWindow implements WindowOperator {
       case 'session':
         this.sessionTimer?.cancel();
         this.sessionTimer = this.c.clock.setTimeout(() => this.onSessionTimeout(), this.c.interval);
+        this.sessionDue = this.c.clock.now() + this.c.interval;
         if (!this.sessionArmed) {
           this.sessionArmed = true;
           this.triggerTime = row.ts;
@@ -310,7 +318,9 @@ export class TimeWindow implements WindowOperator {
       kind: 'time',
       inputs: this.inputs.map(snapRow),
       triggerTime: this.triggerTime,
+      nextTime: this.nextTime,
       sessionArmed: this.sessionArmed,
+      sessionDue: this.sessionDue,
       delayed: [...this.delayed.values()],
       nextWindowEnd: this.nextWindowEnd,
       prevWindowEnd: this.prevWindowEnd,
@@ -324,7 +334,9 @@ export class TimeWindow implements WindowOperator {
     const o = checkSnapshot(s, 'time');
     this.inputs = (o.inputs as RowSnapshot[]).map(unsnapRow);
     this.triggerTime = o.triggerTime as number;
+    this.nextTime = (o.nextTime as number | undefined) ?? 0;
     this.sessionArmed = o.sessionArmed as boolean; // start() re-arms the inactivity timer
+    this.sessionDue = (o.sessionDue as number | undefined) ?? 0;
     this.delayed.clear();
     for (const due of o.delayed as number[]) this.delayed.set({ cancel() {} }, due);
     this.nextWindowEnd = o.nextWindowEnd as number;
