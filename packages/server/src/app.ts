@@ -14,6 +14,7 @@ import { ruletestRoutes } from './routes/ruletest.js';
 import { streamRoutes } from './routes/streams.js';
 import { systemRoutes } from './routes/system.js';
 import { uploadRoutes } from './routes/uploads.js';
+import { ruleTagRoutes } from './routes/rule-tags.js';
 
 export interface BuildAppOptions {
   /** Where errors and warnings go; defaults to the console per `basic.logLevel`/`basic.consoleLog`. */
@@ -62,6 +63,7 @@ export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOp
   pluginRoutes(app, ctx);
   ruletestRoutes(app, ctx);
   uploadRoutes(app, ctx);
+  ruleTagRoutes(app, ctx);
   return app;
 }
 
