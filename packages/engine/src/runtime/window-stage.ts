@@ -1,6 +1,7 @@
 import type { Row } from '@oort/sdk';
 import type { Expr, SelectStatement, WindowSpec } from '../sql/ast.js';
 import { toTime } from '../functions/time.js';
+import { oortError } from '../errors.js';
 import type { Processor, ProcessorOptions } from './processor.js';
 import { createScope } from './processor.js';
 import { NodeMetrics } from './nodes/metrics.js';
@@ -55,6 +56,11 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
   const aliasScope = withSelectAliases(scope, stmt.fields);
   const hits = scope.hits!;
 
+  for (const s of streams) {
+    if (s.kind === 'table' && (s.options.KIND ?? '').toLowerCase() === 'lookup') {
+      throw oortError('PLAN', `lookup table ${s.name} is not supported yet: use a scan table (KIND="scan")`);
+    }
+  }
   const tables = new Map<string, TableBuffer>();
   for (const s of streams) if (s.kind === 'table') tables.set(s.name, new TableBuffer(s.name, Number(s.options.RETAIN_SIZE ?? 0) || 0));
   const streamNames = streams.filter((s) => s.kind === 'stream').map((s) => s.name);
@@ -93,7 +99,8 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
     stmt,
     scope,
     aliasScope,
-    aggregate: o.plan.aggregate || isAggregateQuery(stmt, o.resolveFunction),
+    // eKuiper's WithAggFields: aggregates in SELECT or GROUP BY dimensions (not HAVING alone)
+    aggregate: isAggregateQuery(stmt, o.resolveFunction),
     where: !whereBefore,
     joins: stmt.joins.length ? compileJoins(stmt, aliasScope) : undefined,
     sendNilField: opts.sendNilField,
@@ -101,7 +108,8 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
   });
   metrics.push(...stage.metrics);
 
-  const runCollection = (rows: EvalRow[], start: number | undefined, end: number | undefined): void => {
+  const runCollection = (input: EvalRow[], start: number | undefined, end: number | undefined): void => {
+    let rows = input;
     if (tables.size) for (const t of tables.values()) rows = rows.concat(t.content);
     let out: Row[] | null;
     try {
@@ -111,7 +119,17 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
       else fail(windowM ?? stage.metrics[0]!, (e as Error).message);
       return;
     }
-    if (out) o.emit(out);
+    if (!out) return;
+    if (!win) {
+      // a single record without a window: eKuiper's per-row output
+      if (opts.sendMetaToSink) out = out.map((r) => ({ ...r, __meta: input[0]!.meta }));
+      if (!tables.size && out.length > 1) {
+        for (const r of out) o.emit([r]);
+        return;
+      }
+      if (!tables.size && out.length === 0) return;
+    }
+    o.emit(out);
   };
 
   const emitWindow: WindowEmit = (rows, start, end) => {
