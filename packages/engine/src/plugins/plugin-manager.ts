@@ -30,6 +30,12 @@ export interface PluginManagerConfig {
   pythonBin?: string;
   /** Isolated plugins: a call not answered in this time fails with IOError (default 10 s). */
   callTimeoutMs?: number;
+  /**
+   * Isolated plugins: a SQL function call blocks the engine thread until answered, at most
+   * this long (default 2 s); it then fails, and later calls fail at once until the plugin
+   * answers a ping again or is restarted.
+   */
+  functionTimeoutMs?: number;
   /** Isolated plugins: time to send `ready` (eKuiper's portable.initTimeout, default 10 s). */
   initTimeoutMs?: number;
   backoff?: BackoffOptions;
@@ -409,6 +415,7 @@ export class PluginManager implements PluginApi {
       schema,
       logger: this.opts.logger,
       callTimeoutMs: this.cfg.callTimeoutMs,
+      syncTimeoutMs: this.cfg.functionTimeoutMs,
       initTimeoutMs: this.cfg.initTimeoutMs,
       backoff: this.cfg.backoff,
     };

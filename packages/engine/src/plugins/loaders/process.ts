@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { isAbsolute, join } from 'node:path';
-import { toJSON, type Logger } from '@oort/sdk';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '@oort/sdk';
 import { oortError } from '../../errors.js';
 import type { BackoffOptions, LoadedPlugin, SchemaMap } from '../types.js';
 import { RemoteHost, type Transport, type TransportEvents } from './remote-host.js';
 import { remotePlugin } from './remote-proxies.js';
+import { SyncCaller } from './sync-caller.js';
 
 export interface ProcessLoadOptions {
   /** Install folder: the process's cwd. */
@@ -20,6 +20,7 @@ export interface ProcessLoadOptions {
   logger: Logger;
   pythonBin?: string;
   callTimeoutMs?: number;
+  syncTimeoutMs?: number;
   initTimeoutMs?: number;
   backoff?: BackoffOptions;
 }
@@ -31,6 +32,7 @@ export async function loadProcess(o: ProcessLoadOptions): Promise<LoadedPlugin> 
     label: o.label,
     logger: o.logger,
     callTimeoutMs: o.callTimeoutMs,
+    syncTimeoutMs: o.syncTimeoutMs,
     initTimeoutMs: o.initTimeoutMs,
     backoff: o.backoff,
     factory: (events) => processTransport(where.dir, o, events),
@@ -71,54 +73,54 @@ function command(dir: string, o: ProcessLoadOptions): [string, string[]] {
   }
 }
 
-const STDERR_TAIL = 5;
+const RELAY_URL = new URL('./process-relay.js', import.meta.url);
 
+/**
+ * The child process lives in a relay worker (process-relay.ts), so synchronous calls can
+ * be answered while this thread is blocked waiting for them.
+ */
 function processTransport(dir: string, o: ProcessLoadOptions, events: TransportEvents): Transport {
   const [cmd, args] = command(dir, o);
-  const child = spawn(cmd, args, {
-    cwd: dir,
-    env: { ...process.env, OORT_PLUGIN_PROTOCOL: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const tail: string[] = [];
+  // The closure runs only after `w` exists.
+  const sync = new SyncCaller((m) => w.postMessage(m));
+  const w = new Worker(RELAY_URL, { workerData: { cmd, args, cwd: dir, sync: sync.buffers }, stdout: false, stderr: false });
+  let pid: number | undefined;
   let exited = false;
   const exit = (reason: string) => {
     if (exited) return;
     exited = true;
-    events.exit(tail.length ? `${reason}: ${tail.join(' | ')}` : reason);
+    events.exit(reason);
+    void w.terminate();
   };
-  child.on('error', (err) => exit(`could not be started: ${err.message}`));
-  child.on('exit', (code, signal) => exit(signal ? `was killed by ${signal}` : `exited with code ${code}`));
-  child.stdin.on('error', () => {}); // EPIPE after the process died; the exit event reports it
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    if (line.trim() === '') return;
-    let msg: unknown;
-    try {
-      msg = JSON.parse(line);
-    } catch {
-      o.logger.warn(`${o.label} wrote a non-protocol line to stdout: ${line.slice(0, 200)}`);
-      return;
+  w.on('message', (m: Record<string, unknown>) => {
+    switch (m.__relay) {
+      case undefined:
+        return events.message(m);
+      case 'pid':
+        pid = m.pid as number | undefined;
+        return;
+      case 'stderr':
+        return o.logger.info(`${o.label} stderr: ${String(m.line)}`);
+      case 'junk':
+        return o.logger.warn(`${o.label} wrote a non-protocol line to stdout: ${String(m.line)}`);
+      case 'exit':
+        return exit(String(m.reason));
     }
-    if (typeof msg === 'object' && msg !== null) events.message(msg as Record<string, unknown>);
   });
-  createInterface({ input: child.stderr }).on('line', (line) => {
-    tail.push(line);
-    if (tail.length > STDERR_TAIL) tail.shift();
-    o.logger.info(`${o.label} stderr: ${line}`);
-  });
+  w.on('error', (err) => exit(`relay failed: ${err?.message ?? String(err)}`));
+  w.on('exit', () => exit('relay stopped'));
+  // Do not keep the engine alive just for a plugin (the child exits on stdin EOF).
+  w.unref();
   return {
-    pid: child.pid,
+    get pid() {
+      return pid;
+    },
     send: (m) => {
-      if (!child.stdin.writable) throw new Error('stdin is closed');
-      child.stdin.write(toJSON(m) + '\n');
+      if (exited) throw new Error('the process has exited');
+      w.postMessage(m);
     },
-    end: () => {
-      child.stdin.end();
-      // Protocol: the plugin exits on stdin EOF; insist if it does not.
-      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-      t.unref();
-      child.once('exit', () => clearTimeout(t));
-    },
-    kill: () => void child.kill('SIGKILL'),
+    end: () => w.postMessage({ __relay: 'end' }),
+    kill: () => w.postMessage({ __relay: 'kill' }),
+    callSync: (m, timeoutMs) => (exited ? { ok: false, error: 'the process has exited', retryable: true } : sync.call(m, timeoutMs)),
   };
 }

@@ -1,6 +1,7 @@
 import type { ConfigSchema, Logger } from '@oort/sdk';
 import { ConfigError, IOError } from '@oort/sdk';
 import type { BackoffOptions, HostState, HostStatus } from '../types.js';
+import type { SyncReply } from './sync-responder.js';
 
 /** One message of the plugin protocol (see docs/plugins-internals.md). */
 export type Message = Record<string, any>;
@@ -20,6 +21,11 @@ export interface Transport {
   end(): void;
   /** Stops it now (a hung runtime). */
   kill(): void;
+  /**
+   * Sends a request and blocks the calling thread until its reply (or `timeoutMs`): how
+   * SQL functions, which the expression compiler calls synchronously, reach the runtime.
+   */
+  callSync?(msg: Message, timeoutMs: number): SyncReply;
 }
 
 export type TransportFactory = (events: TransportEvents) => Transport;
@@ -63,6 +69,12 @@ export interface RemoteHostOptions {
   callTimeoutMs?: number;
   /** Time allowed for the `ready` message (default 10 s). */
   initTimeoutMs?: number;
+  /**
+   * Synchronous calls (SQL functions) block the engine thread: one not answered in this
+   * time fails with IOError (default 2 s), and later ones fail at once until the runtime
+   * answers a ping again or is restarted.
+   */
+  syncTimeoutMs?: number;
   backoff?: BackoffOptions;
   /** A runtime that ran this long before dying is considered healthy again (default 30 s). */
   stableMs?: number;
@@ -89,7 +101,10 @@ export class RemoteHost {
   private disposed = false;
   private retiring?: () => void;
   private pinging = false;
+  /** A synchronous call timed out: fail the next ones fast until a ping is answered. */
+  private suspect = false;
   private readonly callTimeoutMs: number;
+  private readonly syncTimeoutMs: number;
   private readonly initTimeoutMs: number;
   private readonly baseMs: number;
   private readonly maxMs: number;
@@ -99,6 +114,7 @@ export class RemoteHost {
 
   constructor(private readonly opts: RemoteHostOptions) {
     this.callTimeoutMs = opts.callTimeoutMs ?? 10_000;
+    this.syncTimeoutMs = opts.syncTimeoutMs ?? 2000;
     this.initTimeoutMs = opts.initTimeoutMs ?? 10_000;
     this.baseMs = opts.backoff?.baseMs ?? 1000;
     this.maxMs = opts.backoff?.maxMs ?? 30_000;
@@ -134,6 +150,7 @@ export class RemoteHost {
 
   private spawn(): Promise<ReadyInfo> {
     this.state = this.restarts > 0 ? 'restarting' : 'starting';
+    this.suspect = false;
     return new Promise<ReadyInfo>((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => {
@@ -320,13 +337,43 @@ export class RemoteHost {
     });
   }
 
+  /**
+   * Sends a request and blocks this thread until the reply: for SQL functions, which the
+   * expression compiler calls synchronously. Returns the reply's value or throws (IOError
+   * when the runtime is down, slow or hung; the plugin's own error otherwise).
+   */
+  callSync(msg: Message, timeoutMs = this.syncTimeoutMs): unknown {
+    if (this.state === 'failed' && !this.disposed && !this.restartTimer) {
+      this.failures = 0;
+      this.scheduleRestart();
+    }
+    const t = this.transport;
+    if (!t || this.state !== 'running') {
+      const why = this.disposed ? 'is stopped' : `is ${this.state}${this.lastError ? ` (last error: ${this.lastError})` : ''}`;
+      throw new IOError(`${this.label} ${why}`);
+    }
+    if (!t.callSync) throw new IOError(`${this.label} cannot answer synchronous calls`);
+    if (this.suspect) throw new IOError(`${this.label} did not answer in time; calls fail until it answers again`);
+    const r = t.callSync({ id: this.nextId++, ...msg }, timeoutMs);
+    if (r.ok) return r.value;
+    if (r.timedOut) {
+      this.suspect = true;
+      this.checkAlive();
+      throw new IOError(`${this.label} ${r.error}`);
+    }
+    throw remoteError(r as Message);
+  }
+
   /** After a timeout: a runtime that does not even answer a ping is hung, so restart it. */
   private checkAlive(): void {
     if (this.pinging || !this.transport) return;
     this.pinging = true;
     const t = this.transport;
     this.call({ type: 'ping' }, Math.min(this.callTimeoutMs, 2000)).then(
-      () => (this.pinging = false),
+      () => {
+        this.pinging = false;
+        if (this.transport === t) this.suspect = false;
+      },
       () => {
         this.pinging = false;
         if (this.transport === t) {

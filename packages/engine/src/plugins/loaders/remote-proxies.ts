@@ -1,4 +1,5 @@
 import type {
+  ArgInfo,
   ConnectionStatus,
   ConnectorDef,
   FunctionContext,
@@ -129,16 +130,32 @@ function rowsOf(item: SinkItem): unknown[] {
 }
 
 /**
- * A function whose `exec` returns a Promise: the runtime answers asynchronously. The
- * expression compiler awaits plugin function results that are promises. Functions are not
- * opened: `exec` names its symbol, so a runtime restart needs no replay for them.
+ * A function of an isolated runtime, called synchronously as the expression compiler needs:
+ * the engine thread blocks until the runtime answers (see sync-caller.ts), at most the
+ * host's sync timeout; a failure becomes an error of that row. `validate` asks the runtime
+ * at plan time; a runtime that cannot answer it (an older SDK, or down) refuses nothing.
+ * Functions are not opened: `exec` names its symbol, so a restart needs no replay for them.
  */
 function remoteFunction(host: RemoteHost, symbol: string, type: 'scalar' | 'aggregate'): FunctionDef {
+  // One instance string per call site, built once (ctx is the same object for every row).
+  let lastCtx: FunctionContext | undefined;
+  let instance = '';
   return {
     type,
-    exec(ctx: FunctionContext, args: unknown[]): Promise<unknown> {
-      const instance = `${ctx.ruleId}/func_${ctx.funcId}/${ctx.instanceId}`;
-      return host.call({ type: 'exec', symbol, args, instance });
+    validate(args: ArgInfo[]): string | undefined {
+      try {
+        const msg = host.callSync({ type: 'validate', symbol, args });
+        return typeof msg === 'string' && msg !== '' ? msg : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    exec(ctx: FunctionContext, args: unknown[]): unknown {
+      if (ctx !== lastCtx) {
+        lastCtx = ctx;
+        instance = `${ctx.ruleId}/func_${ctx.funcId}/${ctx.instanceId}`;
+      }
+      return host.callSync({ type: 'exec', symbol, args, instance });
     },
   };
 }

@@ -7,11 +7,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import type { FunctionDef, PluginModule, Sink, Source, StreamContext, TimerHandle } from '@oort/sdk';
 import { pluginModuleOf, resolveDeclared, type Declared, type ResolvedSymbols } from './module-shape.js';
+import { RESEND, SyncResponder, type SyncBuffers } from './sync-responder.js';
 
 interface WorkerInput {
   main: string;
   rootPath: string;
   declared: Declared;
+  /** Shared memory for synchronous calls (SQL functions); see sync-caller.ts. */
+  sync: SyncBuffers;
 }
 
 type Msg = Record<string, any>;
@@ -19,6 +22,7 @@ type Msg = Record<string, any>;
 const port = parentPort!;
 const input = workerData as WorkerInput;
 const post = (m: Msg) => port.postMessage(m);
+const syncReplies = new SyncResponder(input.sync);
 
 const clock = {
   now: () => Date.now(),
@@ -91,7 +95,11 @@ async function main(): Promise<void> {
   const schemas: Record<string, unknown> = {};
   for (const [name, def] of [...syms.sources, ...syms.sinks]) if (def.schema) schemas[name] = def.schema;
   const aggregates = [...syms.functions].filter(([, f]) => f.type === 'aggregate').map(([n]) => n);
-  port.on('message', (m: Msg) => void serve(syms, m));
+  port.on('message', (m: Msg) => {
+    if (m.sync === undefined) void serve(syms, m);
+    else if (m.type === RESEND) syncReplies.resend(m.data, m.sync);
+    else void serveSync(syms, m);
+  });
   post({
     type: 'ready',
     protocol: 1,
@@ -114,7 +122,38 @@ async function serve(syms: ResolvedSymbols, m: Msg): Promise<void> {
   }
 }
 
-async function handle(syms: ResolvedSymbols, m: Msg): Promise<unknown> {
+/** A request the engine thread is blocked on: the reply goes through shared memory. */
+async function serveSync(syms: ResolvedSymbols, m: Msg): Promise<void> {
+  const seq: number = m.sync;
+  syncReplies.begin(seq);
+  try {
+    let value = handle(syms, m);
+    if (value instanceof Promise) value = await value;
+    syncReplies.reply(seq, { ok: true, value });
+  } catch (err) {
+    const e = err as { message?: string; retryable?: boolean; name?: string };
+    syncReplies.reply(seq, { ok: false, error: e?.message ?? String(err), retryable: e?.retryable === true, errorName: e?.name });
+  }
+}
+
+/** Function contexts by call site, so per-call-site state lasts across calls. */
+const functionCtxs = new Map<string, StreamContext & { funcId: number }>();
+const MAX_FUNCTION_CTXS = 10_000;
+
+function functionCtx(instance: unknown): StreamContext & { funcId: number } {
+  const key = String(instance ?? '');
+  let c = functionCtxs.get(key);
+  if (!c) {
+    if (functionCtxs.size >= MAX_FUNCTION_CTXS) functionCtxs.delete(functionCtxs.keys().next().value!);
+    const ids = key.split('/');
+    const funcId = Number(/^func_(\d+)$/.exec(ids[1] ?? '')?.[1] ?? 0);
+    c = Object.assign(makeCtx({ ruleId: ids[0], opId: ids[1], instanceId: Number(ids[2]) || 0 }), { funcId });
+    functionCtxs.set(key, c);
+  }
+  return c;
+}
+
+function handle(syms: ResolvedSymbols, m: Msg): unknown {
   switch (m.type) {
     case 'ping':
       return undefined;
@@ -128,9 +167,12 @@ async function handle(syms: ResolvedSymbols, m: Msg): Promise<unknown> {
     case 'exec': {
       const f: FunctionDef | undefined = syms.functions.get(m.symbol);
       if (!f) throw new Error(`no function ${m.symbol}`);
-      const ids = String(m.instance ?? '').split('/');
-      const ctx = Object.assign(makeCtx({ ruleId: ids[0], opId: ids[1], instanceId: Number(ids[2]) || 0 }), { funcId: 0 });
-      return f.exec(ctx, m.args ?? []);
+      return f.exec(functionCtx(m.instance), m.args ?? []);
+    }
+    case 'validate': {
+      const f: FunctionDef | undefined = syms.functions.get(m.symbol);
+      if (!f) throw new Error(`no function ${m.symbol}`);
+      return f.validate ? f.validate(m.args ?? []) : undefined;
     }
     case 'close': {
       const inst = instances.get(m.instance);

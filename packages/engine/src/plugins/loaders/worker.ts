@@ -5,6 +5,7 @@ import type { BackoffOptions, LoadedPlugin, SchemaMap } from '../types.js';
 import type { Declared } from './module-shape.js';
 import { RemoteHost, type Transport, type TransportEvents } from './remote-host.js';
 import { remotePlugin } from './remote-proxies.js';
+import { SyncCaller } from './sync-caller.js';
 
 export interface WorkerLoadOptions {
   main: string;
@@ -14,6 +15,7 @@ export interface WorkerLoadOptions {
   schema: SchemaMap;
   logger: Logger;
   callTimeoutMs?: number;
+  syncTimeoutMs?: number;
   initTimeoutMs?: number;
   backoff?: BackoffOptions;
   /** Heap ceiling of the worker, so a leaking plugin dies alone (default 256 MB). */
@@ -29,6 +31,7 @@ export async function loadInWorker(o: WorkerLoadOptions): Promise<LoadedPlugin> 
     label: o.label,
     logger: o.logger,
     callTimeoutMs: o.callTimeoutMs,
+    syncTimeoutMs: o.syncTimeoutMs,
     initTimeoutMs: o.initTimeoutMs,
     backoff: o.backoff,
     factory: (events) => workerTransport(where, o, events),
@@ -49,8 +52,10 @@ export async function loadInWorker(o: WorkerLoadOptions): Promise<LoadedPlugin> 
 }
 
 function workerTransport(where: { main: string; rootPath: string }, o: WorkerLoadOptions, events: TransportEvents): Transport {
+  // The closure runs only after `w` exists (calls start once the worker is ready).
+  const sync = new SyncCaller((m) => w.postMessage(m));
   const w = new Worker(HOST_URL, {
-    workerData: { main: where.main, rootPath: where.rootPath, declared: o.declared },
+    workerData: { main: where.main, rootPath: where.rootPath, declared: o.declared, sync: sync.buffers },
     resourceLimits: { maxOldGenerationSizeMb: o.maxHeapMb ?? 256 },
     stdout: false,
     stderr: false,
@@ -68,5 +73,6 @@ function workerTransport(where: { main: string; rootPath: string }, o: WorkerLoa
     send: (m) => w.postMessage(m),
     end: () => void w.terminate(),
     kill: () => void w.terminate(),
+    callSync: (m, timeoutMs) => sync.call(m, timeoutMs),
   };
 }
