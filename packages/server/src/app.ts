@@ -15,6 +15,7 @@ import { streamRoutes } from './routes/streams.js';
 import { systemRoutes } from './routes/system.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { ruleTagRoutes } from './routes/rule-tags.js';
+import { prometheusRoutes } from './routes/prometheus.js';
 
 export interface BuildAppOptions {
   /** Where errors and warnings go; defaults to the console per `basic.logLevel`/`basic.consoleLog`. */
@@ -64,6 +65,7 @@ export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOp
   ruletestRoutes(app, ctx);
   uploadRoutes(app, ctx);
   ruleTagRoutes(app, ctx);
+  prometheusRoutes(app, ctx);
   return app;
 }
 
