@@ -11,6 +11,10 @@ import { NodeMetrics } from './nodes/metrics.js';
 import { RingQueue } from './nodes/ring-queue.js';
 import { SinkNode } from './nodes/sink-node.js';
 import { createStreamContext } from './context.js';
+import { compileSchema } from '../formats/index.js';
+import { walk } from '../plan/planner.js';
+import type { StreamDef } from '../catalog/stream-def.js';
+import type { Expr, SelectStatement } from '../sql/ast.js';
 import type { Tuple } from './tuple.js';
 import { buildProcessor, type Processor } from './processor.js';
 import type { ResolvedFunction } from './expr/scope.js';
@@ -159,12 +163,30 @@ export class RuleTopology {
         return;
       }
       this.sourceNodes.push(node);
+      const validate = strictValidator(def, this.plan.stmt);
+      const decoderMetrics = this.decoderMetrics[i]!;
       const sub: SourceSubscriber = {
         ruleId: this.rule.id,
         sourceMetrics: this.sourceMetrics[i]!,
-        decoderMetrics: this.decoderMetrics[i]!,
-        push: (t) => this.push(t),
+        decoderMetrics,
+        push: validate
+          ? (t) => {
+              let data: Row;
+              try {
+                data = validate(t.data);
+              } catch (e) {
+                const err = new Error(`error in preprocessor: ${(e as Error).message}`);
+                decoderMetrics.error(err, this.env.clock.now());
+                sub.error(err);
+                return true;
+              }
+              return this.push({ ...t, data });
+            }
+          : (t) => this.push(t),
         eof: (msg) => this.onEof?.(msg),
+        error: (err) => {
+          if (this.rule.options.sendError && !this.closed) this.emit([{ error: err.message }]);
+        },
       };
       this.subs.push(sub);
       node.subscribe(sub);
@@ -281,4 +303,29 @@ export class RuleTopology {
     }
     return { total, last };
   }
+}
+
+/**
+ * STRICT_VALIDATION: rows are checked and converted against the declared schema, limited
+ * (as eKuiper's planner does) to the fields the rule uses; a wildcard uses them all.
+ */
+function strictValidator(def: StreamDef, stmt: SelectStatement): ((row: Row) => Row) | undefined {
+  if (!def.fields || (def.options.STRICT_VALIDATION ?? '').toLowerCase() !== 'true') return undefined;
+  const used = new Set<string>();
+  let all = false;
+  const visit = (e: Expr | undefined) =>
+    e &&
+    walk(e, (n) => {
+      if (n.kind === 'Wildcard' && (!n.stream || n.stream === def.name)) all = true;
+      else if (n.kind === 'FieldRef' && (!n.stream || n.stream === def.name)) used.add(n.name);
+    });
+  for (const f of stmt.fields) visit(f.expr);
+  [stmt.where, stmt.having, stmt.window?.filter, stmt.window?.trigger, stmt.window?.beginCond, stmt.window?.emitCond].forEach(visit);
+  for (const x of [...stmt.dimensions, ...stmt.orderBy.map((o) => o.expr), ...stmt.joins.flatMap((j) => (j.on ? [j.on] : []))]) visit(x);
+  const fields = all ? [...def.fields] : def.fields.filter((f) => used.has(f.name));
+  if (def.options.TIMESTAMP && !fields.some((f) => f.name === def.options.TIMESTAMP)) {
+    const ts = def.fields.find((f) => f.name === def.options.TIMESTAMP);
+    if (ts) fields.push(ts);
+  }
+  return compileSchema(fields);
 }

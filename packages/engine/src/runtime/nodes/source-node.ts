@@ -11,6 +11,8 @@ export interface SourceSubscriber {
   /** Returns false when the rule's input queue is full. */
   push(t: Tuple): boolean;
   eof(message: string): void;
+  /** A message that could not be decoded or validated (already counted in decoderMetrics). */
+  error(err: Error): void;
 }
 
 export interface Decoder {
@@ -109,11 +111,7 @@ export class SourceNode {
       try {
         decoded = this.decoder.decode(payload);
       } catch (e) {
-        for (const s of this.subs) {
-          s.sourceMetrics.recordsOut++;
-          s.decoderMetrics.recordsIn++;
-          s.decoderMetrics.error(e, now);
-        }
+        this.failed(e as Error, now);
         return !this.paused;
       }
     }
@@ -132,6 +130,15 @@ export class SourceNode {
       s.decoderMetrics.recordsIn++;
     }
     return this.fanOut(data, meta, ts, true);
+  }
+
+  private failed(err: Error, now: number): void {
+    for (const s of this.subs) {
+      s.sourceMetrics.recordsOut++;
+      s.decoderMetrics.recordsIn++;
+      s.decoderMetrics.error(err, now);
+      s.error(err);
+    }
   }
 
   private fanOut(data: Row | Row[], meta: Meta, ts: number, countDecoder: boolean): boolean {
