@@ -35,13 +35,20 @@ console.log(`running ${selected.length} test files`);
 
 const args = ['--test', '--test-reporter=spec', `--test-concurrency=${process.env.OORT_TEST_CONCURRENCY ?? 4}`, '--test-timeout=300000', ...selected.map((f) => relative(root, f))];
 const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
-let tail = '';
+// the runner's totals ("ℹ pass 12") come before its list of failures, which can be long
+const totals = {};
+let partial = '';
 child.stdout.on('data', (d) => {
   process.stdout.write(d);
-  tail = (tail + d.toString()).slice(-4000);
+  const lines = (partial + d.toString()).split('\n');
+  partial = lines.pop() ?? '';
+  for (const line of lines) {
+    const m = /^ℹ (pass|fail|skipped|todo|cancelled) (\d+)$/.exec(line.trim());
+    if (m) totals[m[1]] = Number(m[2]);
+  }
 });
 child.on('close', (code) => {
-  const num = (k) => Number((new RegExp(`ℹ ${k} (\\d+)`).exec(tail) ?? [])[1] ?? 0);
+  const num = (k) => totals[k] ?? 0;
   const passed = num('pass'), failed = num('fail'), skipped = num('skipped') + num('todo'), cancelled = num('cancelled');
   console.log(`\n${passed} passed, ${failed + cancelled} failed, ${skipped} skipped`);
   process.exit(code ?? 1);
