@@ -59,7 +59,8 @@ export function analyticStep(o: ProcessorOptions, scope: CompileScope): ((row: E
   const { stmt } = o.plan;
   const exprs: Expr[] = [...stmt.fields.map((f) => f.expr), ...(stmt.where ? [stmt.where] : []), ...(stmt.having ? [stmt.having] : []), ...stmt.orderBy.map((x) => x.expr)];
   const calls = collectAnalyticCalls(exprs, (n) => scope.resolveFunction?.(n) as never);
-  return calls.length ? compileAnalyticStep(calls, scope, compileExpr) : undefined;
+  // analytic arguments may use SELECT aliases (`lag(b)` where `b` is an alias), as in eKuiper
+  return calls.length ? compileAnalyticStep(calls, withSelectAliases(scope, stmt.fields), compileExpr) : undefined;
 }
 
 /** An error of one stage, with eKuiper's prefix (`run Where error: ...`). */
