@@ -13,7 +13,9 @@ import { compareVersionText } from './semver.js';
 import { loadInProcess } from './loaders/in-process.js';
 import { loadInWorker } from './loaders/worker.js';
 import { loadProcess } from './loaders/process.js';
-import type { BackoffOptions, Isolation, LoadedPlugin, PluginRecord, PluginStatus } from './types.js';
+import { sinkPropCollisions } from './sink-props.js';
+import { readSourceConfFile, type SourceConfSections } from './source-confs.js';
+import type { BackoffOptions, Isolation, LoadedPlugin, PluginRecord, PluginStatus, PortableStatus } from './types.js';
 
 export const PLUGIN_TYPES: readonly PluginType[] = ['sources', 'sinks', 'functions', 'portables'];
 /** KV namespace of installed plugin records, keyed `<type>/<name>`. */
@@ -83,6 +85,10 @@ export class PluginManager implements PluginApi {
   private queue: Promise<unknown> = Promise.resolve();
   /** Old versions still serving open instances; stopped on close(). */
   private readonly retiring = new Set<LoadedPlugin>();
+  /** Install-time warnings by `<type>/<name>` (property collisions), shown in status. */
+  private readonly warnings = new Map<string, string[]>();
+  /** Parsed source conf files by path (a path includes the version folder, so updates miss). */
+  private readonly confCache = new Map<string, SourceConfSections>();
 
   constructor(private readonly opts: PluginManagerOptions) {
     this.cfg = opts.config ?? {};
@@ -221,6 +227,7 @@ export class PluginManager implements PluginApi {
       const trashed = await this.installer.trash(old.record.dir);
       if (trashed) old.loaded?.relocate?.(trashed);
       this.entries.delete(key);
+      this.warnings.delete(key);
       this.opts.kv.delete(PLUGINS_NS, key);
       this.reindex();
       await this.installer.pruneEmpty(type, name);
@@ -281,9 +288,23 @@ export class PluginManager implements PluginApi {
       const rule = k.split('/')[0]!;
       refCount[rule] = (refCount[rule] ?? 0) + 1;
     }
-    const base = { type, name, version: e.record.version, isolation: e.record.isolation, refCount };
+    const base: Omit<PluginStatus, 'state' | 'restarts'> = { type, name, version: e.record.version, isolation: e.record.isolation, refCount };
+    const warnings = this.warnings.get(`${type}/${name}`);
+    if (warnings?.length) base.warnings = warnings;
     if (!e.loaded) return { ...base, state: 'failed', restarts: 0, lastError: e.loadError };
     return { ...base, ...e.loaded.status() };
+  }
+
+  /**
+   * eKuiper's `GET /plugins/portables/{name}/status` body: `{refCount: {ruleId: n},
+   * status: initializing | running | error | stop, errMsg}`. Works for any plugin type
+   * (`type` defaults to portables); throws NOT_FOUND for an unknown plugin.
+   */
+  portableStatus(name: string, type: PluginType = 'portables'): PortableStatus {
+    const st = this.status(type, name);
+    const status =
+      st.state === 'starting' ? 'initializing' : st.state === 'running' ? 'running' : st.state === 'stopped' ? 'stop' : 'error';
+    return { refCount: st.refCount, status, errMsg: status === 'running' ? '' : (st.lastError ?? '') };
   }
 
   resolveSource(type: string): ConnectorDef<Source> | undefined {
@@ -346,6 +367,31 @@ export class PluginManager implements PluginApi {
     return candidates.find((p) => existsSync(p));
   }
 
+  /**
+   * Conf keys shipped with the plugin providing source `type` (its `<name>.yaml`, see
+   * {@link sourceConfFile}), parsed: `{default: {...}, <confKey>: {...}}`, or undefined when
+   * no plugin provides the source or it ships no file. Meant as file defaults of that source
+   * type, below the conf keys managed through REST. A broken file is logged and ignored.
+   */
+  sourceConfs(type: string): SourceConfSections | undefined {
+    const file = this.sourceConfFile(type);
+    if (!file) return undefined;
+    let confs = this.confCache.get(file);
+    if (!confs) {
+      try {
+        confs = readSourceConfFile(file);
+      } catch (err) {
+        this.opts.logger.warn((err as Error).message);
+        return undefined;
+      }
+      this.confCache.set(file, confs);
+    }
+    // Callers may merge into what they get: hand out copies.
+    const out: SourceConfSections = {};
+    for (const [k, v] of Object.entries(confs)) out[k] = { ...v };
+    return out;
+  }
+
   private resolve<T>(kind: SymbolKind, symbol: string, pick: (l: LoadedPlugin, s: string) => T | undefined): T | undefined {
     const key = this.index[kind].get(symbol.toLowerCase());
     if (key === undefined) return undefined;
@@ -406,6 +452,24 @@ export class PluginManager implements PluginApi {
   }
 
   private async load(rec: PluginRecord): Promise<LoadedPlugin> {
+    const loaded = await this.loadRuntime(rec);
+    this.checkSinkProps(rec, loaded);
+    return loaded;
+  }
+
+  /** Warns (log and status) about sink properties that collide with the engine's common ones. */
+  private checkSinkProps(rec: PluginRecord, loaded: LoadedPlugin): void {
+    const schema = { ...(rec.schema ?? {}) };
+    for (const [name, def] of loaded.sinks) if (def.schema) schema[name] = def.schema;
+    const warnings = sinkPropCollisions(rec.name, [...loaded.sinks.keys()], schema);
+    const key = `${rec.type}/${rec.name}`;
+    if (warnings.length) {
+      this.warnings.set(key, warnings);
+      for (const w of warnings) this.opts.logger.warn(w);
+    } else this.warnings.delete(key);
+  }
+
+  private async loadRuntime(rec: PluginRecord): Promise<LoadedPlugin> {
     const dir = join(this.root, rec.dir);
     const label = `${rec.type} plugin ${rec.name}@${rec.version}`;
     const declared = { sources: rec.sources, sinks: rec.sinks, functions: rec.functions };
@@ -433,7 +497,7 @@ export class PluginManager implements PluginApi {
       case 'worker':
         return loadInWorker({ ...common, main: join(dir, rec.file), rootPath: dir, declared });
       default:
-        return loadInProcess({ label, main: join(dir, rec.file), declared, schema, instanceTag: `${rec.version}-${rec.installedAt}` });
+        return loadInProcess({ label, main: join(dir, rec.file), declared, schema, instanceTag: `${rec.version}-${rec.installedAt}`, rootPath: dir });
     }
   }
 

@@ -22,6 +22,16 @@ export interface PluginStatus extends HostStatus {
   isolation: Isolation;
   /** Open instances per rule id (isolated plugins; eKuiper's portable `refCount`). */
   refCount: Record<string, number>;
+  /** Install-time warnings, e.g. a sink property named like an engine-level sink property. */
+  warnings?: string[];
+}
+
+/** eKuiper's `GET /plugins/portables/{name}/status` body. */
+export interface PortableStatus {
+  refCount: Record<string, number>;
+  status: 'initializing' | 'running' | 'error' | 'stop';
+  /** Empty while running; otherwise the last error. */
+  errMsg: string;
 }
 
 /** The KV record of an installed plugin (namespace `plugins`, key `<type>/<name>`). */

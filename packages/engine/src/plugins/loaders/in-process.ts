@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { oortError } from '../../errors.js';
 import type { LoadedPlugin, SchemaMap } from '../types.js';
+import { withRootPath } from './root-path.js';
 import { pluginModuleOf, resolveDeclared, type Declared } from './module-shape.js';
 
 export interface InProcessOptions {
@@ -14,6 +15,8 @@ export interface InProcessOptions {
    * URL, and a new query string is what lets a new version load without a restart.
    */
   instanceTag: string;
+  /** The install folder: `ctx.rootPath` of the plugin's source and sink instances. */
+  rootPath?: string;
 }
 
 /**
@@ -34,6 +37,10 @@ export async function loadInProcess(o: InProcessOptions): Promise<LoadedPlugin> 
   if (typeof r === 'string') throw oortError('PLUGIN', `${o.label}: ${r}`);
   for (const [name, def] of [...r.sources, ...r.sinks]) {
     if (!def.schema && o.schema[name]) def.schema = o.schema[name];
+  }
+  if (o.rootPath) {
+    for (const [name, def] of r.sources) r.sources.set(name, withRootPath(def, o.rootPath));
+    for (const [name, def] of r.sinks) r.sinks.set(name, withRootPath(def, o.rootPath));
   }
   return {
     ...r,
