@@ -131,7 +131,7 @@ define(C, 'merge_agg', {
   },
 });
 define(C, 'deduplicate', {
-  kind: 'aggregate', nil: 'nil',
+  kind: 'aggregate', nil: 'nil', withGroupRows: true,
   validate: (a) => vLen(2, a.length) ?? (!isBoolArg(a[1]) ? errInfo(1, 'bool') : undefined),
   // Internal convention: (rows, column values, all) — the compiler passes the group rows first.
   exec: (_c, a) => {

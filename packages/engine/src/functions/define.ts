@@ -15,6 +15,7 @@ export interface Spec {
   nil?: NilPolicy;
   validate?: Validator;
   exec: Exec;
+  withGroupRows?: boolean;
 }
 
 /** Registers one built-in (and its aliases) under a category. */
@@ -30,6 +31,7 @@ export function define(category: string, name: string | string[], spec: Spec): v
       type: kind === 'aggregate' ? 'aggregate' : 'scalar',
       validate: spec.validate,
       exec: spec.exec,
+      withGroupRows: spec.withGroupRows,
     };
     registerBuiltin(f);
   }

@@ -23,6 +23,8 @@ export interface BuiltinFunction extends FunctionDef {
   readonly category: string;
   readonly kind: FunctionKind;
   readonly nil: NilPolicy;
+  /** Aggregates that also need the group's rows (deduplicate) get them as a first argument. */
+  readonly withGroupRows?: boolean;
 }
 
 const registry = new Map<string, BuiltinFunction>();

@@ -118,6 +118,7 @@ function scalarCall(name: string, f: FunctionDef, ctx: FunctionContext, args: Ev
 
 function aggregateCall(name: string, f: FunctionDef, ctx: FunctionContext, args: Evaluator[], policy: NilPolicy): Evaluator {
   const n = args.length;
+  const withRows = (f as { withGroupRows?: boolean }).withGroupRows === true;
   return (row) => {
     const group: readonly EvalRow[] = row.group ?? [row];
     const values = new Array<unknown>(n);
@@ -128,7 +129,8 @@ function aggregateCall(name: string, f: FunctionDef, ctx: FunctionContext, args:
       values[i] = col;
     }
     const s = nilCheck(policy, values);
-    return s === NO_SHORTCUT ? run(name, f, ctx, values) : s;
+    if (s !== NO_SHORTCUT) return s;
+    return run(name, f, ctx, withRows ? [group.map((r) => r.data), ...values] : values);
   };
 }
 
