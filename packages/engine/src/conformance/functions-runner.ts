@@ -73,6 +73,8 @@ export function compareValue(exp: unknown, act: unknown, path = '$'): string | u
   if (typeof exp === 'bigint' || typeof exp === 'number' || typeof exp === 'string' || typeof exp === 'boolean') {
     if (typeof act !== typeof exp) return `${path}: expected ${typeof exp} ${show(exp)}, got ${typeof act} ${show(act)}`;
     if (typeof exp === 'number' && Number.isNaN(exp) && Number.isNaN(act)) return undefined;
+    // error rows of rule emissions carry Go type names too
+    if (typeof exp === 'string' && path.endsWith('.error') && normInt(exp) === normInt(act as string)) return undefined;
     return act === exp ? undefined : `${path}: ${show(act)} != ${show(exp)}`;
   }
   if (exp instanceof Date) {
