@@ -94,6 +94,7 @@ async function runProjectionCase(c: ProjectionCase): Promise<string | undefined>
   let emissions: Row[][];
   try {
     const res = await runRuleTest({
+      id: c.context?.rule_id,
       sql: c.sql,
       streams: { [from]: `CREATE STREAM ${from} () WITH (TYPE="mock", FORMAT="json")` },
       options: { sendNilField: !!c.send_nil, sendMetaToSink: !!c.send_meta && input.meta !== undefined, sendError: true },

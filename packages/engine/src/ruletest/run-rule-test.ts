@@ -15,6 +15,8 @@ export type { RuleTestEnv } from './test-env.js';
 
 /** `POST /ruletest/run` body. */
 export interface RuleTestSpec {
+  /** Rule id seen by `rule_id()`; default `ruletest`. */
+  id?: string;
   sql: string;
   streams?: Record<string, string>;
   options?: Record<string, unknown>;
@@ -56,7 +58,7 @@ export async function runRuleTest(spec: RuleTestSpec, env: RuleTestEnv): Promise
   const emissions: Row[][] = [];
   const captureDef: ConnectorDef<Sink> = { create: () => new CaptureSink(emissions) };
   const sources = mockSourcePool(clock, env.logger);
-  const rule = parseRule({ id: 'ruletest', sql: spec.sql, actions: [{ capture: { ...(spec.sinkProps ?? {}) } }], options: spec.options }, env.defaults);
+  const rule = parseRule({ id: spec.id ?? 'ruletest', sql: spec.sql, actions: [{ capture: { ...(spec.sinkProps ?? {}) } }], options: spec.options }, env.defaults);
   const plan = planRule(rule.sql, catalog, env.resolvePluginFunction);
   const topology = new RuleTopology(
     {
