@@ -16,6 +16,7 @@ import { systemRoutes } from './routes/system.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { ruleTagRoutes } from './routes/rule-tags.js';
 import { prometheusRoutes } from './routes/prometheus.js';
+import { dataRoutes } from './routes/data.js';
 
 export interface BuildAppOptions {
   /** Where errors and warnings go; defaults to the console per `basic.logLevel`/`basic.consoleLog`. */
@@ -66,6 +67,7 @@ export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOp
   uploadRoutes(app, ctx);
   ruleTagRoutes(app, ctx);
   prometheusRoutes(app, ctx);
+  dataRoutes(app, ctx);
   return app;
 }
 
