@@ -18,8 +18,6 @@ import { packPlugin } from './pack.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const python = spawnSync('python3', ['--version']).status === 0;
-// Engine gaps at the time of writing; the tests run and report, without failing the build.
-const PENDING_WINDOWS = 'engine: TUMBLINGWINDOW is not supported yet';
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 async function eventually(cond: () => boolean, ms: number, what: string): Promise<void> {
@@ -103,7 +101,14 @@ describe('the example plugins installed in an engine', { skip: python ? false : 
     assert.deepEqual(jsonLines(out)[0], { e: 'sensor-1' });
   });
 
-  it('aggregates with median_abs_dev over a window', { todo: PENDING_WINDOWS }, async () => {
+  it('refuses a call to pyecho with two arguments at plan time, with the message of its Python validate', () => {
+    assert.throws(
+      () => engine.createRule({ id: `echo2${tag}`, sql: `SELECT pyecho(device, temperature) AS e FROM rnd${tag}`, actions: [{ log: {} }] }),
+      /pyecho expects 1 argument but found 2/,
+    );
+  });
+
+  it('aggregates with median_abs_dev over a window', async () => {
     const out = join(work, 'agg.jsonl');
     engine.createRule({
       id: `agg${tag}`,
