@@ -4,7 +4,7 @@ import type { Sink } from './sink.js';
 import type { Source } from './source.js';
 
 /** Version of this contract. Plugins record the range they were built for in the manifest. */
-export const SDK_VERSION = '1.0.0';
+export const SDK_VERSION = '1.1.0';
 
 /** A connector factory with the schema of its properties. */
 export interface ConnectorDef<T> {
