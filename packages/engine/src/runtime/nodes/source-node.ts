@@ -1,4 +1,6 @@
-import type { Meta, Row, Source, SourceIO, StreamContext } from '@oort/sdk';
+import type { Delivery, DeliveryRequest, Meta, Row, Source, SourceIO, StreamContext } from '@oort/sdk';
+import { AckToken } from '../../rules/checkpoint/ack-token.js';
+import { sessionIdFor } from '../../rules/checkpoint/session-id.js';
 import type { Tuple } from '../tuple.js';
 import { NodeMetrics } from './metrics.js';
 import { backoffDelay, CONNECT_BACKOFF } from './backoff.js';
@@ -8,8 +10,17 @@ export interface SourceSubscriber {
   readonly ruleId: string;
   readonly sourceMetrics: NodeMetrics;
   readonly decoderMetrics: NodeMetrics;
-  /** Returns false when the rule's input queue is full. */
-  push(t: Tuple): boolean;
+  /**
+   * The rule's QoS. At 1 or 2 the source is asked to keep unacknowledged messages upstream
+   * (persistent session), and the rule holds each message's `ack` token until it covered it.
+   */
+  readonly qos?: number;
+  /**
+   * Returns false when the rule's input queue is full. `ack` is set when the source can be
+   * acknowledged; a subscriber that needs time to cover the record calls `ack.hold()` and
+   * later `ack.done()` (or `ack.fail()`); one that does not just ignores it.
+   */
+  push(t: Tuple, ack?: AckToken): boolean;
   eof(message: string): void;
   /** A message that could not be decoded or validated (already counted in decoderMetrics). */
   error(err: Error): void;
@@ -31,6 +42,9 @@ export class SourceNode {
   private closed = false;
   private pullTimer?: { cancel(): void };
   private attempt = 0;
+  private provisioned = false;
+  private connecting = false;
+  private delivery?: DeliveryRequest;
   readonly io: SourceIO;
 
   constructor(
@@ -39,14 +53,20 @@ export class SourceNode {
     private readonly ctx: StreamContext,
     private readonly decoder: Decoder | undefined,
     private readonly props: Record<string, unknown>,
+    /** Distinguishes this server's upstream sessions from another's (the data folder). */
+    private readonly sessionScope?: string,
   ) {
+    const node = this;
     this.io = {
-      bytes: (payload, meta, ts) => this.ingestBytes(payload, meta, ts),
-      tuple: (data, meta, ts) => this.ingestRows(data, meta ?? {}, ts ?? this.ctx.clock.now()),
+      bytes: (payload, meta, ts, d) => this.ingestBytes(payload, meta, ts, d),
+      tuple: (data, meta, ts, d) => this.ingestRows(data, meta ?? {}, ts ?? this.ctx.clock.now(), d),
       error: (err) => this.forEach((s) => s.sourceMetrics.error(err, this.ctx.clock.now())),
       eof: (msg) => this.forEach((s) => s.eof(msg ?? '')),
       status: (st, msg) => this.forEach((s) => s.sourceMetrics.connection(st, this.ctx.clock.now(), msg)),
       onDrain: (fn) => this.drainListeners.push(fn),
+      get delivery() {
+        return node.delivery;
+      },
     };
   }
 
@@ -54,8 +74,15 @@ export class SourceNode {
     return this.subs.size;
   }
 
+  /** The first subscriber starts the connection, so the source knows whether to keep a session. */
   subscribe(sub: SourceSubscriber): void {
     this.subs.add(sub);
+    if (this.provisioned) this.startConnecting();
+    else if (this.connecting && (sub.qos ?? 0) >= 1 && !this.delivery?.acknowledged) {
+      this.ctx.logger.warn(
+        `stream ${this.stream} was connected for QoS 0 rules; rule ${sub.ruleId} gets QoS 1/2 acknowledgements only after the other rules on the stream restart`,
+      );
+    }
   }
 
   unsubscribe(sub: SourceSubscriber): void {
@@ -65,6 +92,18 @@ export class SourceNode {
   /** Provisions (config errors throw here) and connects in the background with retries. */
   async open(): Promise<void> {
     await this.connector.provision(this.ctx, this.props);
+    this.provisioned = true;
+    if (this.subs.size) this.startConnecting();
+  }
+
+  /** Connects once; whether any rule runs at QoS >= 1 decides what the source is asked for. */
+  private startConnecting(): void {
+    if (this.connecting || this.closed) return;
+    this.connecting = true;
+    this.provisioned = false;
+    let acknowledged = false;
+    for (const s of this.subs) if ((s.qos ?? 0) >= 1) acknowledged = true;
+    this.delivery = { acknowledged, sessionId: sessionIdFor(this.sessionScope, this.stream, this.props) };
     void this.connectLoop();
   }
 
@@ -97,7 +136,7 @@ export class SourceNode {
     for (const s of this.subs) fn(s);
   }
 
-  private ingestBytes(payload: Uint8Array, meta: Meta | undefined, ts: number | undefined): boolean {
+  private ingestBytes(payload: Uint8Array, meta: Meta | undefined, ts: number | undefined, d?: Delivery | (() => void)): boolean {
     const now = ts ?? this.ctx.clock.now();
     const m = meta ?? {};
     for (const s of this.subs) {
@@ -112,6 +151,8 @@ export class SourceNode {
         decoded = this.decoder.decode(payload);
       } catch (e) {
         this.failed(e as Error, now);
+        // it can never produce a result: a redelivery would not help
+        if (d) AckToken.of(d).done();
         return !this.paused;
       }
     }
@@ -119,17 +160,17 @@ export class SourceNode {
       s.sourceMetrics.recordsOut++;
       s.decoderMetrics.recordsIn++;
     }
-    return this.fanOut(decoded, m, now, true);
+    return this.fanOut(decoded, m, now, true, d);
   }
 
-  private ingestRows(data: Row | Row[], meta: Meta, ts: number): boolean {
+  private ingestRows(data: Row | Row[], meta: Meta, ts: number, d?: Delivery | (() => void)): boolean {
     for (const s of this.subs) {
       s.sourceMetrics.recordsIn++;
       s.sourceMetrics.recordsOut++;
       s.sourceMetrics.lastInvocation = ts;
       s.decoderMetrics.recordsIn++;
     }
-    return this.fanOut(data, meta, ts, true);
+    return this.fanOut(data, meta, ts, true, d);
   }
 
   private failed(err: Error, now: number): void {
@@ -141,22 +182,25 @@ export class SourceNode {
     }
   }
 
-  private fanOut(data: Row | Row[], meta: Meta, ts: number, countDecoder: boolean): boolean {
+  private fanOut(data: Row | Row[], meta: Meta, ts: number, countDecoder: boolean, d?: Delivery | (() => void)): boolean {
     let ok = true;
+    // the node holds the token while fanning out; rules at QoS >= 1 add their own holds
+    const token = d ? AckToken.of(d) : undefined;
     if (Array.isArray(data)) {
-      for (const row of data) ok = this.deliver({ emitter: this.stream, data: row, meta, ts }, countDecoder) && ok;
+      for (const row of data) ok = this.deliver({ emitter: this.stream, data: row, meta, ts }, countDecoder, token) && ok;
     } else {
-      ok = this.deliver({ emitter: this.stream, data, meta, ts }, countDecoder);
+      ok = this.deliver({ emitter: this.stream, data, meta, ts }, countDecoder, token);
     }
+    token?.done();
     if (!ok) this.paused = true;
     return ok;
   }
 
-  private deliver(t: Tuple, countDecoder: boolean): boolean {
+  private deliver(t: Tuple, countDecoder: boolean, token: AckToken | undefined): boolean {
     let ok = true;
     for (const s of this.subs) {
       if (countDecoder) s.decoderMetrics.recordsOut++;
-      if (!s.push(t)) ok = false;
+      if (!s.push(t, token)) ok = false;
     }
     return ok;
   }
