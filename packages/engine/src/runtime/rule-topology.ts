@@ -18,6 +18,9 @@ import type { Expr, SelectStatement } from '../sql/ast.js';
 import type { Tuple } from './tuple.js';
 import { buildProcessor, type Processor } from './processor.js';
 import type { ResolvedFunction } from './expr/scope.js';
+import type { KVStore } from '../store/kv.js';
+import type { AckToken } from '../rules/checkpoint/ack-token.js';
+import { RuleCheckpointer } from '../rules/checkpoint/rule-checkpointer.js';
 
 export interface TopologyEnv {
   clock: Clock;
@@ -30,6 +33,8 @@ export interface TopologyEnv {
   ignoreCase: boolean;
   /** Defaults per connector type from the server configuration (e.g. the MQTT broker address). */
   typeDefaults: Record<string, Record<string, unknown>>;
+  /** Where rules at QoS 1/2 keep their checkpoints (none: QoS is not applied). */
+  kv?: KVStore;
 }
 
 const DRAIN_BATCH = 1024;
@@ -53,6 +58,10 @@ export class RuleTopology {
   private readonly abort = new AbortController();
   private readonly capacity: number;
   private readonly hardCapacity: number;
+  /** QoS 1/2: acknowledgements and checkpoints (rules/checkpoint/). */
+  private readonly checkpointer?: RuleCheckpointer;
+  /** A checkpoint holds the input queue (safe point). */
+  private checkpointHold = false;
   /** Set by the rule manager: a bounded source reached its end. */
   onEof?: (message: string) => void;
 
@@ -77,6 +86,26 @@ export class RuleTopology {
       ignoreCase: env.ignoreCase,
       emit: (rows) => this.emit(rows),
     });
+    if (rule.options.qos >= 1 && env.kv) {
+      this.checkpointer = new RuleCheckpointer({
+        ruleId: rule.id,
+        sql: rule.sql,
+        qos: rule.options.qos,
+        intervalMs: rule.options.checkpointInterval,
+        kv: env.kv,
+        clock: env.clock,
+        logger: env.logger,
+        processor: this.processor,
+        hooks: {
+          hold: () => (this.checkpointHold = true),
+          resume: () => {
+            this.checkpointHold = false;
+            this.schedule();
+          },
+          sinksIdle: () => this.sinks.every((s) => s.pending === 0),
+        },
+      });
+    }
     rule.actions.forEach((_a, i) => {
       const { node, props } = this.createSinkNode(i);
       this.sinks.push(node);
@@ -154,6 +183,7 @@ export class RuleTopology {
 
   /** Opens sinks, then subscribes to the shared sources. */
   async open(): Promise<void> {
+    this.checkpointer?.restore();
     await Promise.all(this.sinks.map((s, i) => s.open(this.sinkProps[i]!)));
     for (let i = 0; i < this.plan.streams.length; i++) {
       const def = this.plan.streams[i]!;
@@ -169,8 +199,9 @@ export class RuleTopology {
         ruleId: this.rule.id,
         sourceMetrics: this.sourceMetrics[i]!,
         decoderMetrics,
+        qos: this.rule.options.qos,
         push: validate
-          ? (t) => {
+          ? (t, ack) => {
               let data: Row;
               try {
                 data = validate(t.data);
@@ -180,9 +211,9 @@ export class RuleTopology {
                 sub.error(err);
                 return true;
               }
-              return this.push({ ...t, data });
+              return this.push({ ...t, data }, ack);
             }
-          : (t) => this.push(t),
+          : (t, ack) => this.push(t, ack),
         eof: (msg) => this.onEof?.(msg),
         error: (err) => {
           if (this.rule.options.sendError && !this.closed) this.emit([{ error: err.message }]);
@@ -192,14 +223,17 @@ export class RuleTopology {
       node.subscribe(sub);
     }
     this.processor.start();
+    this.checkpointer?.start();
   }
 
-  private push(t: Tuple): boolean {
+  private push(t: Tuple, ack?: AckToken): boolean {
     if (this.closed) return true;
     if (this.queue.length >= this.hardCapacity) {
       this.processor.dropped(t);
+      this.checkpointer?.dropped(ack);
       return false;
     }
+    if (this.checkpointer && !this.checkpointer.admit(ack)) return this.queue.length < this.capacity;
     this.queue.push(t);
     this.schedule();
     return this.queue.length < this.capacity;
@@ -213,7 +247,7 @@ export class RuleTopology {
 
   private drain(): void {
     this.scheduled = false;
-    if (this.closed || this.paused) return;
+    if (this.closed || this.paused || this.checkpointHold) return;
     const wasFull = this.queue.length >= this.capacity;
     let n = 0;
     const start = performance.now();
@@ -223,6 +257,10 @@ export class RuleTopology {
       n++;
     }
     if (n) this.processor.latency(((performance.now() - start) * 1000) / n);
+    if (this.checkpointer) {
+      this.checkpointer.onProcessed(n);
+      this.checkpointer.afterDrain();
+    }
     if (wasFull && this.queue.length < this.capacity) for (const s of this.sourceNodes) s.drained();
     if (this.queue.length && !this.sinkFull()) this.schedule();
   }
@@ -243,7 +281,9 @@ export class RuleTopology {
 
   /** Processes everything queued now, synchronously (simulated-time runs). */
   processPending(): void {
+    const n = this.queue.length;
     while (this.queue.length) this.processor.process(this.queue.shift()!);
+    this.checkpointer?.onProcessed(n);
   }
 
   /** Resolves when every sink has sent what it was given. */
@@ -255,7 +295,13 @@ export class RuleTopology {
   async close(): Promise<void> {
     if (this.closed) return;
     for (let i = 0; i < this.subs.length; i++) this.sourceNodes[i]?.unsubscribe(this.subs[i]!);
-    while (this.queue.length && !this.sinkFull()) this.processor.process(this.queue.shift()!);
+    let n = 0;
+    for (; this.queue.length && !this.sinkFull(); n++) this.processor.process(this.queue.shift()!);
+    if (this.checkpointer) {
+      // the final checkpoint (enableSaveStateBeforeStop), before the sinks close
+      this.checkpointer.onProcessed(n);
+      await this.checkpointer.close();
+    }
     this.closed = true;
     this.processor.stop();
     this.abort.abort();
