@@ -17,6 +17,7 @@ import { uploadRoutes } from './routes/uploads.js';
 import { ruleTagRoutes } from './routes/rule-tags.js';
 import { prometheusRoutes } from './routes/prometheus.js';
 import { dataRoutes } from './routes/data.js';
+import { connectionRoutes } from './routes/connections.js';
 
 export interface BuildAppOptions {
   /** Where errors and warnings go; defaults to the console per `basic.logLevel`/`basic.consoleLog`. */
@@ -68,6 +69,7 @@ export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOp
   ruleTagRoutes(app, ctx);
   prometheusRoutes(app, ctx);
   dataRoutes(app, ctx);
+  connectionRoutes(app, ctx);
   return app;
 }
 
