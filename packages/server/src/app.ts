@@ -18,6 +18,7 @@ import { ruleTagRoutes } from './routes/rule-tags.js';
 import { prometheusRoutes } from './routes/prometheus.js';
 import { dataRoutes } from './routes/data.js';
 import { connectionRoutes } from './routes/connections.js';
+import { schemaRoutes } from './routes/schemas.js';
 
 export interface BuildAppOptions {
   /** Where errors and warnings go; defaults to the console per `basic.logLevel`/`basic.consoleLog`. */
@@ -70,6 +71,7 @@ export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOp
   prometheusRoutes(app, ctx);
   dataRoutes(app, ctx);
   connectionRoutes(app, ctx);
+  schemaRoutes(app, ctx);
   return app;
 }
 
