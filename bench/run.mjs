@@ -7,7 +7,7 @@
 // so `node --cpu-prof bench/run.mjs --only inproc-filter` profiles the scenario), which keeps
 // RSS and GC figures of one scenario apart from the others.
 import { spawn } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -92,7 +92,7 @@ const args = parseArgs(process.argv.slice(2));
 const chosen = args.only ? SCENARIOS.filter((s) => args.only.includes(s.name) || namesOf(s).some((n) => args.only.includes(n))) : SCENARIOS;
 if (args.only) for (const n of args.only) if (!SCENARIOS.some((s) => s.name === n || namesOf(s).includes(n))) throw new Error(`unknown scenario ${n}`);
 
-const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', node: process.version, date: new Date().toISOString(), quick: args.quick };
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', node: process.version, date: new Date().toISOString(), quick: args.quick, loadavgAtStart: loadavg().map((x) => Math.round(x * 100) / 100) };
 const results = [];
 for (const s of chosen) {
   if (!args.json) process.stderr.write(`running ${s.name}${args.quick ? ' (quick)' : ''} ...\n`);
@@ -104,6 +104,6 @@ for (const s of chosen) {
 
 if (args.json) process.stdout.write(JSON.stringify({ machine, scenarios: results }, null, 2) + '\n');
 else {
-  process.stdout.write(`Oort benchmarks on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${machine.date}${args.quick ? ' (quick)' : ''}\n\n`);
+  process.stdout.write(`Oort benchmarks on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${machine.date}, load average ${machine.loadavgAtStart.join(" ")}${args.quick ? ' (quick)' : ''}\n\n`);
   process.stdout.write(table(results) + '\n');
 }

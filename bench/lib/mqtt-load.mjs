@@ -13,9 +13,15 @@ const { buffers, objects } = payloadSet(1 << 14, sensor, 11);
 const mask = buffers.length - 1;
 const now = () => performance.timeOrigin + performance.now();
 
+// a stuck broker or client must not hang the benchmark
+setTimeout(() => {
+  process.stderr.write(`mqtt load gave up after ${seconds + 60} s\n`);
+  process.exit(2);
+}, (seconds + 60) * 1000).unref();
+
 const connect = (id) =>
   new Promise((resolve, reject) => {
-    const c = mqtt.connect(url, { clientId: `${id}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 0, clean: true });
+    const c = mqtt.connect(url, { clientId: `${id}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 0, clean: true, connectTimeout: 5000 });
     c.once('connect', () => resolve(c));
     c.once('error', reject);
   });
@@ -62,7 +68,8 @@ await new Promise((resolve) => {
 });
 const pubSeconds = (performance.now() - t0) / 1000;
 // everything written? (QoS 0 publishes sit in the socket buffer until then)
-await new Promise((r) => (publisher.stream.writableLength ? publisher.stream.once('drain', r) : r()));
+const flushDeadline = performance.now() + 30_000;
+while (publisher.stream.writableLength > 0 && performance.now() < flushDeadline) await new Promise((r) => setTimeout(r, 5));
 const flushedSeconds = (performance.now() - t0) / 1000;
 
 // settle: stop when nothing arrived for 800 ms, or all expected arrived
