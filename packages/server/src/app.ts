@@ -19,6 +19,7 @@ import { prometheusRoutes } from './routes/prometheus.js';
 import { dataRoutes } from './routes/data.js';
 import { connectionRoutes } from './routes/connections.js';
 import { schemaRoutes } from './routes/schemas.js';
+import { ruleSchemaRoutes } from './routes/rule-schema.js';
 
 export interface BuildAppOptions {
   /** Where errors and warnings go; defaults to the console per `basic.logLevel`/`basic.consoleLog`. */
@@ -72,6 +73,7 @@ export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOp
   dataRoutes(app, ctx);
   connectionRoutes(app, ctx);
   schemaRoutes(app, ctx);
+  ruleSchemaRoutes(app, ctx);
   return app;
 }
 
