@@ -124,16 +124,16 @@ describe('plugin isolation', () => {
       await fresh.close(ctx());
     });
 
-    it('runs worker functions asynchronously', async () => {
+    it('runs worker functions synchronously, as the expression compiler calls them', async () => {
       const main = `export default { functions: {
         wdouble: { type: 'scalar', exec: (_c, [x]) => x * 2n },
         wsum: { type: 'aggregate', exec: (_c, [xs]) => xs.reduce((a, b) => a + b, 0) },
       } };`;
       srv.put('wfn.zip', await pluginZip('wfn', { version: '1.0.0', functions: ['wdouble', 'wsum'], isolation: 'worker' }, main));
       await pm.install('functions', { name: 'wfn', file: srv.url('wfn.zip') });
-      assert.equal(await pm.resolveFunction('wdouble')!.exec({ ...ctx(), funcId: 0 }, [21n]), 42n);
+      assert.equal(pm.resolveFunction('wdouble')!.exec({ ...ctx(), funcId: 0 }, [21n]), 42n);
       assert.equal(pm.resolveFunction('wsum')!.type, 'aggregate');
-      assert.equal(await pm.resolveFunction('wsum')!.exec({ ...ctx(), funcId: 0 }, [[1, 2, 3]]), 6);
+      assert.equal(pm.resolveFunction('wsum')!.exec({ ...ctx(), funcId: 0 }, [[1, 2, 3]]), 6);
     });
 
     it('runs a source in the worker and routes its rows to the right instance', async () => {
@@ -227,7 +227,7 @@ process.stdin.on('end', () => process.exit(0));
       await assert.rejects(sink.collect(ctx(), { rows: [{ fail: true }], props: {} }), (e: Error) => e instanceof IOError && /cannot write/.test(e.message));
 
       const f = pm.resolveFunction('necho')!;
-      assert.deepEqual(await f.exec({ ...ctx(), funcId: 1 }, [1, 'a']), { echo: [1, 'a'], symbol: 'necho' });
+      assert.deepEqual(f.exec({ ...ctx(), funcId: 1 }, [1, 'a']), { echo: [1, 'a'], symbol: 'necho' });
 
       const a = collector();
       const b = collector();

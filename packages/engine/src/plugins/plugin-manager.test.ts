@@ -197,7 +197,7 @@ describe('PluginManager', () => {
     srv.put('future.zip', await pluginZip('future', { version: '1.0.0', sdk: '^2.0.0', sinks: ['future'] }, main));
     await assert.rejects(
       pm.install('sinks', { name: 'future', file: srv.url('future.zip') }),
-      hasCode('PLUGIN_INCOMPATIBLE', /plugin future needs @oort\/sdk \^2\.0\.0 but this server provides 1\.0\.0/),
+      hasCode('PLUGIN_INCOMPATIBLE', /plugin future needs @oort\/sdk \^2\.0\.0 but this server provides \d+\.\d+\.\d+$/),
     );
     assert.equal(existsSync(marker), false);
     assertNoLeftovers();

@@ -81,6 +81,15 @@ describe('SQL functions of isolated plugins are synchronous', () => {
       { name: 'main.cjs', content: processMain },
     ]));
     await pm.install('portables', { name: 'pfn', file: srv.url('pfn.zip') });
+    srv.put('ifn.zip', await pluginZip('ifn', { version: '1.0.0', functions: ['idouble'] }, `export default { functions: { idouble: { type: 'scalar', exec: (_c, [x]) => x * 2n } } };`));
+    await pm.install('functions', { name: 'ifn', file: srv.url('ifn.zip') });
+  });
+
+  it('measures the in-process call rate, for comparison', () => {
+    const f = pm.resolveFunction('idouble')!;
+    const c = fctx();
+    rates.inprocess = rate(() => f.exec(c, [1n]));
+    assert.ok(rates.inprocess > 0);
   });
 
   after(async (tc) => {
