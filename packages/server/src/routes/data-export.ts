@@ -14,14 +14,18 @@ export interface PluginRecord {
   shellParas?: string[];
 }
 
-/** What the plugin manager should offer for exports; without it plugins are listed with an empty `file`. */
+/**
+ * What the engine should offer for exports (engine/src/admin/stored-config.ts `storedPlugins`);
+ * without it plugins are listed with an empty `file`.
+ */
 interface PluginExporter {
   exportPlugins(): PluginRecord[];
 }
 
 export function pluginRecords(engine: EngineApi): PluginRecord[] {
-  const p = engine.plugins as EngineApi['plugins'] & Partial<PluginExporter>;
-  if (typeof p.exportPlugins === 'function') return p.exportPlugins();
+  const e = engine as EngineApi & Partial<PluginExporter>;
+  if (typeof e.exportPlugins === 'function') return e.exportPlugins();
+  const p = engine.plugins;
   const out: PluginRecord[] = [];
   for (const type of ['sources', 'sinks', 'functions', 'portables'] as const) {
     let items: (string | { name: string })[];

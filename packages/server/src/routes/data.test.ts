@@ -19,6 +19,7 @@ async function populate(h: TestApp): Promise<void> {
   await ok('POST', '/rules', { id: 'r1', sql: 'SELECT * FROM s1', actions: [{ nop: {} }], tags: ['x'], triggered: false });
   await ok('POST', '/rules', { id: 'r2', sql: 'SELECT * FROM s2', actions: [{ nop: {} }], triggered: false });
   await ok('POST', '/config/uploads', { name: 'a.txt', content: 'hello' });
+  await ok('POST', '/schemas/protobuf', { name: 'book', content: 'syntax = "proto3";' });
 }
 
 test('GET /data/export returns every section as eKuiper does, values being JSON strings', async (t) => {
@@ -37,6 +38,7 @@ test('GET /data/export returns every section as eKuiper does, values being JSON 
   assert.deepEqual(JSON.parse(doc.sourceConfig.simulator), { k1: { data: [{ a: 1 }], interval: 1000 } });
   assert.deepEqual(JSON.parse(doc.connectionConfig.mqtt), { c1: { server: 'tcp://127.0.0.1:1883' } });
   assert.deepEqual(JSON.parse(doc.uploads['a.txt']), { name: 'a.txt', content: 'hello' });
+  assert.deepEqual(JSON.parse(doc.Schema.protobuf_book), { type: 'protobuf', name: 'book', content: 'syntax = "proto3";' });
 });
 
 test('POST /data/export with rule ids exports only those rules and what they read', async (t) => {
@@ -74,6 +76,8 @@ test('POST /data/import replaces everything with the document and answers eKuipe
   assert.deepEqual((await dst.app.inject({ method: 'GET', url: '/tables' })).json(), ['t1']);
   assert.deepEqual((await dst.app.inject({ method: 'GET', url: '/metadata/connections/yaml/mqtt' })).json(), { c1: { server: 'tcp://127.0.0.1:1883' } });
   assert.deepEqual((await dst.app.inject({ method: 'GET', url: '/data/import/status' })).json(), empty);
+  assert.deepEqual((await dst.app.inject({ method: 'GET', url: '/schemas/protobuf' })).json(), ['book']);
+  assert.deepEqual((await dst.app.inject({ method: 'GET', url: '/config/uploads' })).json().length, 1);
 });
 
 test('a partial import keeps what exists and reports failed items in a 400 and in /data/import/status', async (t) => {
@@ -129,4 +133,16 @@ test('GET /v2/data/export is YAML with flattened conf keys, and POST /v2/data/im
   assert.equal(imp.statusCode, 200, imp.body);
   assert.equal(imp.body, 'success');
   assert.deepEqual(((await dst.app.inject({ method: 'GET', url: '/rules' })).json() as { id: string }[]).map((r) => r.id), ['r1', 'r2']);
+});
+
+test('exported secrets are masked unless the engine offers exportConfKeys, which exports them as stored', async (t) => {
+  const h = await openTestApp();
+  t.after(() => h.close());
+  h.engine.putConfKey('sources', 'mqtt', 'k', { server: 's', password: 'secret' });
+  const masked = JSON.parse((await h.app.inject({ method: 'GET', url: '/data/export' })).body);
+  assert.deepEqual(JSON.parse(masked.sourceConfig.mqtt), { k: { server: 's', password: '******' } });
+
+  Object.assign(h.engine, { exportConfKeys: () => [{ kind: 'sources', type: 'mqtt', key: 'k', props: { server: 's', password: 'secret' } }] });
+  const real = JSON.parse((await h.app.inject({ method: 'GET', url: '/data/export' })).body);
+  assert.deepEqual(JSON.parse(real.sourceConfig.mqtt), { k: { server: 's', password: 'secret' } });
 });

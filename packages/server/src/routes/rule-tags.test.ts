@@ -83,3 +83,14 @@ test('POST /rules/bulkstart and bulkstop act on the matching rules and report ea
   assert.equal(none.statusCode, 400);
   assert.deepEqual(none.json(), { error: 4000, message: 'no matching rules' });
 });
+
+test('tag edits go through the engine setRuleTags when it exists, so the rule is not replanned', async (t) => {
+  const h = await openTestApp();
+  t.after(() => h.close());
+  await withRules(h, [{ id: 'r1', tags: ['a'] }]);
+  const calls: [string, string[]][] = [];
+  Object.assign(h.engine, { setRuleTags: (id: string, tags: string[]) => void calls.push([id, tags]) });
+  const res = await h.app.inject({ method: 'PATCH', url: '/rules/r1/tags', payload: { tags: ['b', 'a'] } });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.deepEqual(calls, [['r1', ['a', 'b']]]);
+});
