@@ -151,6 +151,14 @@ describe('SQL functions of isolated plugins are synchronous', () => {
       rates.worker = rate(() => f.exec(c, [1n]));
       assert.ok(rates.worker > 0);
     });
+
+    it('keeps an old version answering the rules compiled against it for a while after an update', async () => {
+      const old = pm.resolveFunction('wdouble')!;
+      srv.put('wfn2.zip', await pluginZip('wfn', { version: '2.0.0', functions: ['wdouble'], isolation: 'worker' }, `export default { functions: { wdouble: { type: 'scalar', exec: (_c, [x]) => x * 3n } } };`));
+      await pm.update('functions', 'wfn', { name: 'wfn', file: srv.url('wfn2.zip') });
+      assert.equal(pm.resolveFunction('wdouble')!.exec(fctx(), [2n]), 6n, 'new calls get the new version');
+      assert.equal(old.exec(fctx(), [2n]), 4n, 'the old version still answers');
+    });
   });
 
   describe('in an external process', () => {

@@ -38,9 +38,17 @@ export function remotePlugin(host: RemoteHost, ready: ReadyInfo, schema: SchemaM
     status: () => host.status(),
     openInstances: () => host.openInstances(),
     dispose: () => host.dispose(),
-    retire: (cb) => host.retire(cb),
+    retire: (cb) => {
+      // Compiled rules call functions without opening anything, so the host cannot see
+      // them; keep an old version answering until the rule manager has moved its rules.
+      if (functions.size === 0) return host.retire(cb);
+      setTimeout(() => host.retire(cb), FUNCTION_RETIRE_GRACE_MS).unref();
+    },
   };
 }
+
+/** How long a replaced or deleted isolated plugin with functions keeps answering calls. */
+export const FUNCTION_RETIRE_GRACE_MS = 5000;
 
 function withSchema<T>(def: ConnectorDef<T>, schema: ConnectorDef<T>['schema']): ConnectorDef<T> {
   if (schema) def.schema = schema;
