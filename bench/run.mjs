@@ -70,6 +70,7 @@ function table(results) {
     ['p50 ms', (r) => fmt(r.p50Ms, 2)],
     ['p99 ms', (r) => fmt(r.p99Ms, 2)],
     ['CPU %', (r) => fmt(r.cpuPct, 0)],
+    ['msg/CPU-s', (r) => fmt(r.msgPerCpuSec)],
     ['RSS MB', (r) => fmt(r.rssMb, 0)],
   ];
   const rows = results.map((r) => cols.map(([, f]) => (r.skipped ? '' : f(r))));
@@ -98,7 +99,12 @@ for (const s of chosen) {
   if (!args.json) process.stderr.write(`running ${s.name}${args.quick ? ' (quick)' : ''} ...\n`);
   const t0 = Date.now();
   const r = await runChild(s, args.quick);
-  for (const x of r) x.runSeconds = Math.round((Date.now() - t0) / 100) / 10;
+  for (const x of r) {
+    x.runSeconds = Math.round((Date.now() - t0) / 100) / 10;
+    // throughput per second of CPU the process really got: steadier than msg/s when other
+    // processes compete for the cores (cpuPct < 100 then means it waited for a core)
+    if (x.msgPerSec && x.cpuPct) x.msgPerCpuSec = Math.round(x.msgPerSec / (x.cpuPct / 100));
+  }
   results.push(...r);
 }
 

@@ -5,9 +5,14 @@
 // which is the same lookup path plugins take; nothing else in the engine is bypassed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const dist = new URL('../../packages/engine/dist/', import.meta.url);
+// OORT_BENCH_ENGINE_DIST points at another build of the engine (a patched copy, to measure
+// an optimisation before proposing it); by default the workspace's packages/engine/dist.
+const dist = process.env.OORT_BENCH_ENGINE_DIST
+  ? pathToFileURL(resolve(process.env.OORT_BENCH_ENGINE_DIST) + '/')
+  : new URL('../../packages/engine/dist/', import.meta.url);
 const { Engine } = await import(new URL('engine.js', dist).href);
 const { defaultConfig } = await import(new URL('config/index.js', dist).href);
 const { MemoryKV } = await import(new URL('store/index.js', dist).href);
@@ -102,6 +107,8 @@ export class Counter {
     this.mask = every - 1;
     this.marks = [];
     this.waiter = undefined;
+    /** Optional: sees every item (scenarios that check what came out). */
+    this.onItem = undefined;
   }
   /** Resolves once `n` reaches `target`. */
   until(target) {
@@ -109,7 +116,8 @@ export class Counter {
     if (this.n >= target) return Promise.resolve();
     return new Promise((r) => (this.waiter = r));
   }
-  hit() {
+  hit(item) {
+    if (this.onItem) this.onItem(item);
     const n = ++this.n;
     if ((n & this.mask) === 0) this.marks.push(performance.now());
     if (n >= this.target && this.waiter) {
@@ -134,8 +142,8 @@ class CountSink {
   connect(_ctx, status) {
     status('connected');
   }
-  collect() {
-    this.counter.hit();
+  collect(_ctx, item) {
+    this.counter.hit(item);
     return done;
   }
   close() {}

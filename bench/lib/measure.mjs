@@ -80,6 +80,7 @@ export const sensor = (rand) => ({ temperature: Math.floor(rand() * 101), humidi
  * objects back to a Buffer. Runs for at least `minMs` (after a warm-up) and returns msg/s.
  */
 export function baselineLoop(buffers, predicate, minMs = 1500) {
+  if (process.env.OORT_BENCH_NO_BASELINE) return NaN; // profiling the engine alone
   const mask = buffers.length - 1;
   let sink = 0;
   const runFor = (ms) => {
