@@ -79,8 +79,8 @@ export class SinkNode {
 
   /** Provisions the sink (configuration errors surface here), then connects in the background. */
   async open(props: Record<string, unknown>): Promise<void> {
-    this.setUpCache(props);
     await this.o.sink.provision(this.o.ctx, props);
+    this.setUpCache(props);
     void this.connectLoop();
   }
 
