@@ -29,6 +29,7 @@ const workerMain = `export default { functions: {
   wfail: { type: 'scalar', exec: () => { throw new Error('bad input on purpose'); } },
   wcount: { type: 'scalar', exec: (c) => { const n = (c.state.get('n') ?? 0) + 1; c.state.put('n', n); return n; } },
   whang: { type: 'scalar', exec: () => { for (;;) {} } },
+  wexit: { type: 'scalar', exec: () => process.exit(3) },
   wsum: { type: 'aggregate', exec: (_c, [xs]) => xs.reduce((a, b) => a + b, 0n) },
 } };`;
 
@@ -74,7 +75,7 @@ describe('SQL functions of isolated plugins are synchronous', () => {
       config: { restListensOnLoopbackOnly: true, functionTimeoutMs: 300, callTimeoutMs: 1000, backoff: { baseMs: 50, maxMs: 200 } },
     });
     await pm.init();
-    srv.put('wfn.zip', await pluginZip('wfn', { version: '1.0.0', functions: ['wdouble', 'wlater', 'wbig', 'wfail', 'wcount', 'whang', 'wsum'], isolation: 'worker' }, workerMain));
+    srv.put('wfn.zip', await pluginZip('wfn', { version: '1.0.0', functions: ['wdouble', 'wlater', 'wbig', 'wfail', 'wcount', 'whang', 'wexit', 'wsum'], isolation: 'worker' }, workerMain));
     await pm.install('functions', { name: 'wfn', file: srv.url('wfn.zip') });
     srv.put('pfn.zip', await zipBuffer([
       { name: 'pfn.json', content: JSON.stringify({ version: '1.0.0', language: 'node', executable: 'main.cjs', functions: ['pecho', 'pslow'] }) },
@@ -143,6 +144,13 @@ describe('SQL functions of isolated plugins are synchronous', () => {
       assert.throws(() => pm.resolveFunction('wdouble')!.exec(fctx(), [1n]), (e: Error) => e instanceof IOError && /did not answer in time/.test(e.message));
       await eventually(() => pm.status('functions', 'wfn').restarts > before && pm.status('functions', 'wfn').state === 'running', 15_000, 'a restart');
       assert.equal(pm.resolveFunction('wdouble')!.exec(fctx(), [2n]), 4n);
+    });
+
+    it('fails a call at once when the worker exits during it, and recovers after the restart', async () => {
+      const before = pm.status('functions', 'wfn').restarts;
+      assert.throws(() => pm.resolveFunction('wexit')!.exec(fctx(), []), (e: Error) => e instanceof IOError && /the worker exited with code 3/.test(e.message));
+      await eventually(() => pm.status('functions', 'wfn').restarts > before && pm.status('functions', 'wfn').state === 'running', 15_000, 'a restart');
+      assert.equal(pm.resolveFunction('wdouble')!.exec(fctx(), [5n]), 10n);
     });
 
     it('measures the call rate', () => {

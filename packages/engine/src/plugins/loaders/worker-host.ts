@@ -23,6 +23,11 @@ const port = parentPort!;
 const input = workerData as WorkerInput;
 const post = (m: Msg) => port.postMessage(m);
 const syncReplies = new SyncResponder(input.sync);
+/** The synchronous call being served, if any: answered with an error if the worker dies. */
+let syncInFlight = 0;
+process.on('exit', (code) => {
+  if (syncInFlight) syncReplies.reply(syncInFlight, { ok: false, error: `the worker exited with code ${code}`, retryable: true });
+});
 
 const clock = {
   now: () => Date.now(),
@@ -126,6 +131,7 @@ async function serve(syms: ResolvedSymbols, m: Msg): Promise<void> {
 async function serveSync(syms: ResolvedSymbols, m: Msg): Promise<void> {
   const seq: number = m.sync;
   syncReplies.begin(seq);
+  syncInFlight = seq;
   try {
     let value = handle(syms, m);
     if (value instanceof Promise) value = await value;
@@ -133,6 +139,8 @@ async function serveSync(syms: ResolvedSymbols, m: Msg): Promise<void> {
   } catch (err) {
     const e = err as { message?: string; retryable?: boolean; name?: string };
     syncReplies.reply(seq, { ok: false, error: e?.message ?? String(err), retryable: e?.retryable === true, errorName: e?.name });
+  } finally {
+    if (syncInFlight === seq) syncInFlight = 0;
   }
 }
 

@@ -61,11 +61,15 @@ function workerTransport(where: { main: string; rootPath: string }, o: WorkerLoa
     stderr: false,
   });
   let lastError: string | undefined;
+  let exited = false;
   w.on('message', (m) => events.message(m));
   w.on('error', (err) => {
     lastError = err?.message ?? String(err);
   });
-  w.on('exit', (code) => events.exit(lastError ? `crashed: ${lastError}` : `exited with code ${code}`));
+  w.on('exit', (code) => {
+    exited = true;
+    events.exit(lastError ? `crashed: ${lastError}` : `exited with code ${code}`);
+  });
   // Do not keep the engine alive just for a plugin worker.
   w.unref();
   return {
@@ -73,6 +77,7 @@ function workerTransport(where: { main: string; rootPath: string }, o: WorkerLoa
     send: (m) => w.postMessage(m),
     end: () => void w.terminate(),
     kill: () => void w.terminate(),
-    callSync: (m, timeoutMs) => sync.call(m, timeoutMs),
+    // A worker known to be gone cannot answer: fail at once rather than wait the timeout.
+    callSync: (m, timeoutMs) => (exited ? { ok: false, error: 'the worker has exited', retryable: true } : sync.call(m, timeoutMs)),
   };
 }
