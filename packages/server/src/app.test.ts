@@ -164,3 +164,12 @@ describe('CORS', () => {
     assert.equal(res.statusCode, 403);
   });
 });
+
+it('refuses a body nested deeper than 128 levels with a coded 400 before parsing it', async () => {
+  const { app } = fakeApp();
+  const deep = '{"a":'.repeat(10000) + '1' + '}'.repeat(10000);
+  const res = await app.inject({ method: 'PUT', url: '/metadata/sources/mqtt/confKeys/k', payload: deep, headers: { 'content-type': 'application/json' } });
+  assert.equal(res.statusCode, 400);
+  assert.equal(res.json().error, 6001);
+  assert.match(res.json().message, /nested deeper than 128/);
+});
