@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
 import { SECTIONS } from './data-document.js';
-import { openTestApp, type TestApp } from './test-app.js';
+import { openTestApp, until, type TestApp } from './test-app.js';
 
 const empty = Object.fromEntries(SECTIONS.map((s) => [s, {}]));
 
@@ -145,4 +145,31 @@ test('exported secrets are masked unless the engine offers exportConfKeys, which
   Object.assign(h.engine, { exportConfKeys: () => [{ kind: 'sources', type: 'mqtt', key: 'k', props: { server: 's', password: 'secret' } }] });
   const real = JSON.parse((await h.app.inject({ method: 'GET', url: '/data/export' })).body);
   assert.deepEqual(JSON.parse(real.sourceConfig.mqtt), { k: { server: 's', password: 'secret' } });
+});
+
+test('POST /async/data/import answers a task id, and GET /async/task/{id} reports it finished', async (t) => {
+  const src = await openTestApp();
+  t.after(() => src.close());
+  await populate(src);
+  const exported = (await src.app.inject({ method: 'GET', url: '/data/export' })).body;
+  const dst = await openTestApp();
+  t.after(() => dst.close());
+  const res = await dst.app.inject({ method: 'POST', url: '/async/data/import', payload: { content: exported } });
+  assert.equal(res.statusCode, 200, res.body);
+  const { id } = res.json();
+  assert.match(id, /^dataImport-\d+$/);
+  let task: { id: string; status: string; message: string; createdTimestamp: number; updatedTimestamp: number } | undefined;
+  await until(async () => {
+    task = (await dst.app.inject({ method: 'GET', url: `/async/task/${id}` })).json();
+    return task!.status === 'finish' || task!.status === 'error';
+  });
+  assert.equal(task!.status, 'finish', task!.message);
+  assert.deepEqual(JSON.parse(task!.message), { ErrorMsg: '', ConfigResponse: empty });
+  assert.deepEqual(((await dst.app.inject({ method: 'GET', url: '/rules' })).json() as unknown[]).length, 2);
+
+  const cancel = await dst.app.inject({ method: 'POST', url: `/async/task/${id}/cancel` });
+  assert.equal(cancel.body, 'cancel success');
+  assert.equal((await dst.app.inject({ method: 'GET', url: `/async/task/${id}` })).json().status, 'cancel');
+  const missing = await dst.app.inject({ method: 'GET', url: '/async/task/nope' });
+  assert.deepEqual(missing.json(), { error: 1000, message: 'async task: nope not found' });
 });

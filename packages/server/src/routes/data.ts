@@ -11,8 +11,16 @@ import { importConfiguration } from './data-import.js';
 import { fromV2Document, toV2Document } from './data-yaml.js';
 import { SchemaStore } from './schema-store.js';
 
+interface AsyncTask {
+  id: string;
+  status: 'register' | 'running' | 'finish' | 'error' | 'cancel';
+  message: string;
+  createdTimestamp: number;
+  updatedTimestamp: number;
+}
+
 /**
- * `/data/export`, `/data/import`, `/data/import/status` and the v2 (YAML) variants: the whole
+ * `/data/export`, `/data/import`, `/data/import/status`, the v2 (YAML) variants and `/async/data/import`: the whole
  * configuration (streams, tables, rules, conf keys, connections, plugins, schemas, uploads) as
  * one document, in eKuiper's format.
  */
@@ -39,8 +47,50 @@ export function dataRoutes(app: FastifyInstance, ctx: RouteContext): void {
     attachment(reply, 'ekuiper_export.yaml', toYaml(toV2Document(await exportAll(env)))),
   );
 
-  app.post<{ Querystring: { partial?: string; stop?: string } }>('/data/import', async (req) => {
+  type ImportQuery = { Querystring: { partial?: string; stop?: string } };
+
+  app.post<ImportQuery>('/data/import', async (req) => runImport(await contentOrFile(req.body), req.query.partial === '1'));
+
+  // The asynchronous variant: the same import in the background, polled by task id.
+  const tasks = new Map<string, AsyncTask>();
+  app.post<ImportQuery>('/async/data/import', async (req) => {
     const text = await contentOrFile(req.body);
+    const partial = req.query.partial === '1';
+    const now = Math.floor(Date.now() / 1000);
+    let id = `dataImport-${now}`;
+    for (let n = 1; tasks.has(id); n++) id = `dataImport-${now}-${n}`;
+    const task: AsyncTask = { id, status: 'register', message: '', createdTimestamp: now, updatedTimestamp: now };
+    tasks.set(id, task);
+    const update = (status: AsyncTask['status'], message: string) => {
+      // A cancelled task stays cancelled: the import itself cannot be interrupted half way.
+      if (task.status === 'cancel') return;
+      Object.assign(task, { status, message, updatedTimestamp: Math.floor(Date.now() / 1000) });
+    };
+    setImmediate(() => {
+      update('running', '');
+      runImport(text, partial).then(
+        (result) => update('finish', JSON.stringify(result)),
+        (err: Error) => update('error', `err:${err.message}, response:${JSON.stringify({ ErrorMsg: err.message, ConfigResponse: lastStatus })}`),
+      );
+    });
+    return { id };
+  });
+
+  app.get<{ Params: { id: string } }>('/async/task/:id', async (req) => {
+    const task = tasks.get(req.params.id);
+    if (task === undefined) throw new OortError('UNDEFINED', `async task: ${req.params.id} not found`);
+    return task;
+  });
+
+  app.post<{ Params: { id: string } }>('/async/task/:id/cancel', async (req, reply) => {
+    const task = tasks.get(req.params.id);
+    if (task === undefined) throw new OortError('UNDEFINED', `async task: ${req.params.id} not found`);
+    Object.assign(task, { status: 'cancel', updatedTimestamp: Math.floor(Date.now() / 1000) });
+    return reply.type('text/plain; charset=utf-8').send('cancel success');
+  });
+
+  /** Parses and imports; resolves to eKuiper's success body, rejects with its 400 error. */
+  async function runImport(text: string, partial: boolean): Promise<{ ErrorMsg: string; ConfigResponse: Configuration }> {
     let doc: Configuration;
     try {
       doc = asConfiguration(JSON.parse(text));
@@ -48,12 +98,11 @@ export function dataRoutes(app: FastifyInstance, ctx: RouteContext): void {
       // Checked before anything is dropped (eKuiper resets first and then fails to parse).
       throw new OortError('UNDEFINED', `configuration unmarshal with error ${(err as Error).message}`);
     }
-    const partial = req.query.partial === '1';
     const errors = await serial(() => importConfiguration(env, doc, partial));
     lastStatus = errors;
     if (!isEmptyConfiguration(errors)) throw new OortError('UNDEFINED', JSON.stringify(errors));
     return { ErrorMsg: '', ConfigResponse: errors };
-  });
+  }
 
   app.get('/data/import/status', async () => lastStatus);
 

@@ -1,23 +1,31 @@
 import { OortError } from '@oort/engine';
 
-/** One file part of a `multipart/form-data` body. */
-export interface FilePart {
+/** One part of a `multipart/form-data` body; `filename` is set for file parts only. */
+export interface FormPart {
   field: string;
-  filename: string;
+  filename?: string;
   data: Buffer;
 }
 
-/**
- * The file parts of a buffered `multipart/form-data` body (RFC 7578). Small on purpose: no
- * streaming, no nested multipart, no `filename*`; enough for one uploaded file per request,
- * which is what `/config/uploads` takes. Non-file fields are skipped.
- */
+/** A file part. */
+export type FilePart = FormPart & { filename: string };
+
+/** The file parts of a buffered `multipart/form-data` body; other fields are skipped. */
 export function parseMultipart(body: Buffer, contentType: string): FilePart[] {
+  return parseFormData(body, contentType).filter((p): p is FilePart => p.filename !== undefined);
+}
+
+/**
+ * The parts of a buffered `multipart/form-data` body (RFC 7578). Small on purpose: no
+ * streaming, no nested multipart, no `filename*`; enough for the one file (and a few short
+ * fields) that `/config/uploads` and the schema upload take.
+ */
+export function parseFormData(body: Buffer, contentType: string): FormPart[] {
   const m = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
   const boundary = m?.[1] ?? m?.[2];
   if (boundary === undefined) throw new OortError('BAD_REQUEST', 'multipart body without a boundary');
   const delimiter = Buffer.from(`--${boundary}`);
-  const parts: FilePart[] = [];
+  const parts: FormPart[] = [];
   let pos = body.indexOf(delimiter);
   if (pos < 0) throw new OortError('BAD_REQUEST', 'multipart body without its boundary');
   for (;;) {
@@ -33,8 +41,9 @@ export function parseMultipart(body: Buffer, contentType: string): FilePart[] {
     const disposition = /^content-disposition:(.*)$/im.exec(headers)?.[1] ?? '';
     const field = param(disposition, 'name');
     const filename = param(disposition, 'filename');
-    if (field !== undefined && filename !== undefined) {
-      parts.push({ field, filename, data: body.subarray(headersEnd + 4, next) });
+    if (field !== undefined) {
+      const data = body.subarray(headersEnd + 4, next);
+      parts.push(filename === undefined ? { field, data } : { field, filename, data });
     }
     pos = next + 2;
   }

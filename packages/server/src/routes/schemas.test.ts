@@ -76,3 +76,36 @@ test('schema bodies are checked as eKuiper does', async (t) => {
   const badName = await h.app.inject({ method: 'POST', url: '/schemas/protobuf', payload: { name: '../x', content: 'x' } });
   assert.equal(badName.statusCode, 400);
 });
+
+test('PUT /schemas/protobuf/{name}/upload takes a multipart file and version: 201 then 200, Location header, 415 otherwise', async (t) => {
+  const h = await openTestApp();
+  t.after(() => h.close());
+  const b = 'xSchemaBoundary';
+  const body = (version: string) => Buffer.from(
+    `--${b}\r\nContent-Disposition: form-data; name="version"\r\n\r\n${version}\r\n` +
+    `--${b}\r\nContent-Disposition: form-data; name="file"; filename="book.proto"\r\n\r\n${PROTO}\r\n--${b}--\r\n`,
+  );
+  const headers = { 'content-type': `multipart/form-data; boundary=${b}` };
+  const first = await h.app.inject({ method: 'PUT', url: '/schemas/protobuf/book/upload', headers, payload: body('1') });
+  assert.equal(first.statusCode, 201, first.body);
+  assert.deepEqual(first.json(), { type: 'protobuf', name: 'book' });
+  assert.equal(first.headers['location'], '/schemas/protobuf/book');
+  const again = await h.app.inject({ method: 'PUT', url: '/schemas/protobuf/book/upload', headers, payload: body('2') });
+  assert.equal(again.statusCode, 200, again.body);
+  const got = (await h.app.inject({ method: 'GET', url: '/schemas/protobuf/book' })).json();
+  assert.equal(got.content, PROTO);
+  assert.equal(got.version, '2');
+  const older = await h.app.inject({ method: 'PUT', url: '/schemas/protobuf/book/upload', headers, payload: body('1') });
+  assert.equal(older.statusCode, 400);
+  assert.match(older.json().message, /^schema upsert error: .*newer version 2/);
+
+  const notMultipart = await h.app.inject({ method: 'PUT', url: '/schemas/protobuf/book/upload', payload: 'hello' });
+  assert.equal(notMultipart.statusCode, 415);
+  assert.equal(notMultipart.json().message, 'Invalid content type: content type must be multipart/form-data');
+  const noFile = await h.app.inject({
+    method: 'PUT', url: '/schemas/protobuf/book/upload', headers,
+    payload: Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="version"\r\n\r\n3\r\n--${b}--\r\n`),
+  });
+  assert.equal(noFile.statusCode, 400);
+  assert.equal(noFile.json().message, 'Invalid multipart body: file field is required');
+});

@@ -5,6 +5,7 @@ import { prefixed } from '../http-errors.js';
 import type { RouteContext } from '../route-context.js';
 import { validateId } from '../validate-id.js';
 import { SchemaStore, SCHEMA_TYPES, type SchemaInfo } from './schema-store.js';
+import { parseFormData } from './multipart.js';
 import { readUrlBytes } from './url-bytes.js';
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -72,6 +73,43 @@ export function schemaRoutes(app: FastifyInstance, ctx: RouteContext): void {
       if (!(await store.delete(type, name))) throw new OortError('UNDEFINED', `schema ${type}.${name} not found`);
     });
     return reply.type(TEXT).send(`${type} schema ${name} is deleted`);
+  });
+
+  // Multipart upload of the schema file: its own context so any body reaches the handler raw
+  // (eKuiper answers 415, not 400, for a body that is not multipart).
+  void app.register(async (sub) => {
+    sub.removeAllContentTypeParsers();
+    sub.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    sub.put<NameParams>('/schemas/:type/:name/upload', async (req, reply) => {
+      const { type, name } = req.params;
+      validateId(name);
+      const ct = req.headers['content-type'] ?? '';
+      if (!/^multipart\/form-data\s*(;|$)/i.test(ct)) {
+        return reply.code(415).type('application/json; charset=utf-8')
+          .send(JSON.stringify({ error: 1000, message: 'Invalid content type: content type must be multipart/form-data' }));
+      }
+      const parts = await prefixed('Invalid multipart body', () => {
+        const all = parseFormData(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), ct);
+        const files = all.filter((p) => p.field === 'file');
+        const versions = all.filter((p) => p.field === 'version');
+        if (files.length === 0) throw new OortError('UNDEFINED', 'file field is required');
+        if (files.length > 1) throw new OortError('UNDEFINED', 'file field must appear exactly once');
+        if (versions.length > 1) throw new OortError('UNDEFINED', 'version field must not be repeated');
+        if ((versions[0]?.data.length ?? 0) > 4096) throw new OortError('UNDEFINED', 'version field is too large');
+        return { file: files[0]!, version: versions[0]?.data.toString('utf8') ?? '' };
+      });
+      if (!(SCHEMA_TYPES as readonly string[]).includes(type)) throw new OortError('UNDEFINED', `Invalid schema: unsupported schema type ${type}`);
+      const info: SchemaInfo = { type, name, ...(parts.version ? { version: parts.version } : {}) };
+      const created = await prefixed('schema upsert error', async () => {
+        const old = await store.get(type, name);
+        if (old?.version && old.version > parts.version) {
+          throw new OortError('UNDEFINED', `schema ${type}.${name} already registered with a newer version ${old.version}`);
+        }
+        await store.put(info, parts.file.data.toString('utf8'));
+        return old === undefined;
+      });
+      return reply.code(created ? 201 : 200).header('Location', `/schemas/${type}/${name}`).send({ type, name });
+    });
   });
 
   async function contentOf(info: SchemaInfo): Promise<string> {
