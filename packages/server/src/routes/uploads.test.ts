@@ -61,7 +61,7 @@ test('POST /config/uploads copies a file:// source from inside the uploads folde
   assert.match(jailed.json().message, /^Fail to read file: .*outside/);
 });
 
-test('upload names with path separators or .. are refused with 400 and nothing is written', async (t) => {
+test('upload names with path separators or .. are refused with 400; multipart file names keep their last path element', async (t) => {
   const h = await openTestApp();
   t.after(() => h.close());
   for (const name of ['../evil', 'a/b', 'a\\b', '..', '']) {
@@ -69,10 +69,14 @@ test('upload names with path separators or .. are refused with 400 and nothing i
     assert.equal(res.statusCode, 400, name);
     assert.equal(res.json().error, 6001);
   }
-  const bad = await h.app.inject({ method: 'POST', url: '/config/uploads', ...multipart('uploadFile', '../../x', Buffer.from('x')) });
-  assert.equal(bad.statusCode, 400);
   const list = await h.app.inject({ method: 'GET', url: '/config/uploads' });
   assert.deepEqual(list.json(), []);
+  // A multipart file name keeps only its last path element, as Go's FileName() does.
+  const nested = await h.app.inject({ method: 'POST', url: '/config/uploads', ...multipart('uploadFile', '../../x.txt', Buffer.from('x')) });
+  assert.equal(nested.statusCode, 201, nested.body);
+  assert.equal(nested.body, join(h.dataDir, 'uploads', 'x.txt'));
+  const dots = await h.app.inject({ method: 'POST', url: '/config/uploads', ...multipart('uploadFile', 'a/..', Buffer.from('x')) });
+  assert.equal(dots.statusCode, 400);
 });
 
 test('POST /config/uploads without content or file is a 400 naming what is missing', async (t) => {

@@ -54,7 +54,9 @@ export function uploadRoutes(app: FastifyInstance, ctx: RouteContext): void {
         const parts = await prefixed('Error Retrieving the File', () => parseMultipart(req.body as Buffer, type));
         const file = parts.find((p) => p.field === 'uploadFile');
         if (file === undefined) throw new OortError('BAD_REQUEST', 'Error Retrieving the File: http: no such file');
-        path = await prefixed('Error creating the file', () => saveUpload(config.dataDir, file.filename, file.data));
+        // Go's multipart FileName() keeps only the last path element; so do we.
+        const name = file.filename.split(/[/\\]/).pop() ?? '';
+        path = await prefixed('Error creating the file', () => saveUpload(config.dataDir, name, file.data));
       } else {
         const body = objectBody(req.body, 'Invalid body: Error decoding file json');
         const name = stringField(body, 'name');
