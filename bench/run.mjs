@@ -20,6 +20,7 @@ const SCENARIOS = [
   { name: 'window-agg', file: 'scenarios/window-agg.mjs' },
   { name: 'shared-source', file: 'scenarios/shared-source.mjs' },
   { name: 'many-rules', file: 'scenarios/many-rules.mjs' },
+  { name: 'many-rules-mqtt', file: 'scenarios/many-rules.mjs', opts: { source: 'mqtt' } },
   // one process measures both, so the isolated figure has the in-process one as its baseline
   { name: 'plugin-sink', file: 'scenarios/plugin-sink.mjs', provides: ['plugin-sink-inproc', 'plugin-sink-isolated'] },
 ];
@@ -103,7 +104,7 @@ for (const s of chosen) {
     x.runSeconds = Math.round((Date.now() - t0) / 100) / 10;
     // throughput per second of CPU the process really got: steadier than msg/s when other
     // processes compete for the cores (cpuPct < 100 then means it waited for a core)
-    if (x.msgPerSec && x.cpuPct) x.msgPerCpuSec = Math.round(x.msgPerSec / (x.cpuPct / 100));
+    if (x.msgPerSec && x.cpuPct && x.saturating !== false) x.msgPerCpuSec = Math.round(x.msgPerSec / (x.cpuPct / 100));
   }
   results.push(...r);
 }
