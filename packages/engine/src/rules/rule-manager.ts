@@ -10,6 +10,7 @@ import { RuleTopology, type TopologyEnv } from '../runtime/rule-topology.js';
 import { backoffDelay } from '../runtime/nodes/backoff.js';
 import { parseRule, type RuleDef, type RuleOptions } from './rule-def.js';
 import { STOP_MESSAGES, type RuleStatus } from './rule-state.js';
+import { CHECKPOINT_NS } from './checkpoint/checkpoint-store.js';
 
 const NS = 'rule';
 
@@ -208,6 +209,8 @@ export class RuleManager {
     await this.enqueue(e, () => this.doStop(e, STOP_MESSAGES.manual));
     this.rules.delete(id);
     this.env.kv.delete(NS, id);
+    // a rule created again with this id must not resume the deleted one's state
+    this.env.kv.delete(CHECKPOINT_NS, id);
   }
 
   async start(id: string): Promise<void> {
