@@ -21,14 +21,13 @@ const DEFAULT_SESSION_EXPIRY_S = 7 * 24 * 3600;
  *
  * When a rule at QoS 1/2 reads the stream (`io.delivery.acknowledged`), the source keeps a
  * persistent session (clean start off; the engine's stable session id as client id unless
- * `clientid` is set; `enableClientSession: false` opts out) and sends each PUBACK only when
+ * `clientid` is set) and sends each PUBACK only when
  * the engine acknowledges the message, so the broker redelivers what a crash left uncovered.
  * It then subscribes at QoS 1 at most: a QoS 2 PUBREC would be sent before the message
  * reaches the engine, and the engine de-duplicates by itself at QoS 2.
  */
 export class MqttSource implements Source {
   private props: Record<string, unknown> = {};
-  private raw: Record<string, unknown> = {};
   private topics: string[] = [];
   private qos: 0 | 1 | 2 = 1;
   private client: MqttClient | undefined;
@@ -39,7 +38,6 @@ export class MqttSource implements Source {
     const { props: p, issues } = validateConfig(mqttSourceSchema, props);
     if (issues.length) throw new ConfigError(issues.map((i) => i.message).join('; '));
     this.props = p;
-    this.raw = props;
     this.topics = (p.datasource as string).split(',').map((t) => t.trim()).filter(Boolean);
     if (!this.topics.length) throw new ConfigError('mqtt source needs a topic in DATASOURCE');
     this.qos = p.qos as 0 | 1 | 2;
@@ -54,6 +52,7 @@ export class MqttSource implements Source {
     const client = connect(this.props.server as string, opts);
     this.client = client;
     const held = manual ? new HeldAcks(client) : undefined;
+    if (manual) ctx.logger.info(`mqtt source ${this.topics.join(',')} keeps a persistent session as client ${String(opts.clientId)} for QoS 1/2 rules`);
     // delaying mqtt.js' per-packet callback holds back the parsing of the next packets
     client.handleMessage = (_packet, cb) => {
       if (this.paused) this.waiting.push(() => cb());
@@ -102,7 +101,6 @@ export class MqttSource implements Source {
 
   /** Props for a persistent session: the user's client id or the engine's session id. */
   private sessionProps(sessionId: string): Record<string, unknown> {
-    if (this.raw.enableClientSession === false) return this.props;
     const p: Record<string, unknown> = { ...this.props, enableClientSession: true, clientid: (this.props.clientid as string) || sessionId };
     if (p.sessionExpiryIntervalSeconds === undefined) p.sessionExpiryIntervalSeconds = DEFAULT_SESSION_EXPIRY_S;
     return p;
