@@ -70,6 +70,8 @@ export interface PluginApi {
   get(type: PluginType, name: string): PluginInfo;
   udfs(): string[];
   udf(name: string): { name: string; plugin: string };
+  /** `GET /plugins/portables/{name}/status` in eKuiper's shape. */
+  portableStatus(name: string): { refCount: Record<string, number>; status: string; errMsg: string };
 }
 
 export interface EngineApi {
@@ -109,6 +111,15 @@ export interface EngineApi {
   deleteConfKey(kind: ConfKind, type: string, key: string): void;
 
   readonly plugins: PluginApi;
+
+  /** Replaces a rule's tags without replanning or restarting it. */
+  setRuleTags?(id: string, tags: string[]): void;
+  /** Stored conf keys with their secrets, for `/data/export`. */
+  exportConfKeys?(): { kind: ConfKind; type: string; key: string; props: Record<string, unknown> }[];
+  /** Installed plugins with the URL they came from, for `/data/export`. */
+  exportPlugins?(): { type: PluginType; name: string; file: string; shellParas?: string[] }[];
+  /** `GET /rules/{id}/schema`. */
+  ruleSchema?(id: string): Record<string, { hasIndex: true; index: number }>;
 
   /** eKuiper's trial runs (`/ruletest`); results are pushed to listeners as JSON text. */
   readonly trials?: {

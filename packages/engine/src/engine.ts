@@ -23,6 +23,8 @@ import './functions/index.js';
 import { PluginManager } from './plugins/plugin-manager.js';
 import { runRuleTest, type RuleTestSpec } from './ruletest/run-rule-test.js';
 import { TrialManager } from './ruletest/trial-manager.js';
+import { storedConfKeys, storedPlugins } from './admin/stored-config.js';
+import { ruleSinkSchema } from './admin/rule-sink-schema.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -59,7 +61,7 @@ export class Engine implements EngineApi {
     this.startedAt = this.clock.now();
     this.kv = options.kv ?? openKVStore(options.dataDir, config.store);
     this.catalog = new Catalog(this.kv);
-    this.confKeys = new ConfKeys(this.kv, options.etcDir ? loadSourceConfs(options.etcDir) : {});
+    this.confKeys = new ConfKeys(this.kv, options.etcDir ? loadSourceConfs(options.etcDir) : {}, (type) => this.pluginManager.sourceConfs(type));
     this.pluginManager = new PluginManager({
       dataDir: options.dataDir,
       kv: this.kv,
@@ -72,6 +74,8 @@ export class Engine implements EngineApi {
         maxDownloadBytes: config.plugins.maxDownloadBytes,
         downloadTimeoutMs: parseDuration(config.plugins.downloadTimeout),
         pythonBin: config.portable.pythonBin,
+        initTimeoutMs: parseDuration(config.portable.initTimeout),
+        callTimeoutMs: parseDuration(config.portable.sendTimeout),
       },
     });
     this.plugins = this.pluginManager;
@@ -218,6 +222,20 @@ export class Engine implements EngineApi {
   }
   validateRule(rule: unknown): { valid: true; sources: string[] } {
     return { valid: true, sources: this.rules.validate(rule).sources };
+  }
+
+  setRuleTags(id: string, tags: string[]): void {
+    this.rules.setTags(id, tags);
+  }
+  exportConfKeys() {
+    return storedConfKeys(this.kv);
+  }
+  exportPlugins() {
+    return storedPlugins(this.kv);
+  }
+  ruleSchema(id: string) {
+    const raw = this.rules.get(id);
+    return typeof raw.sql === 'string' ? ruleSinkSchema(raw.sql) : {};
   }
 
   runRuleTest(spec: unknown) {

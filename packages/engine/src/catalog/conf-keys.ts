@@ -14,11 +14,14 @@ export class ConfKeys {
   constructor(
     private readonly kv: KVStore,
     private readonly fileDefaults: Record<string, Record<string, Record<string, unknown>>> = {},
+    /** Conf keys shipped in a plugin's `<name>.yaml`, read when asked so updates show. */
+    private readonly pluginDefaults?: (type: string) => Record<string, Record<string, unknown>> | undefined,
   ) {}
 
   list(kind: ConfKind, type: string): Record<string, Record<string, unknown>> {
     const out: Record<string, Record<string, unknown>> = {};
     if (kind === 'sources') {
+      for (const [k, v] of Object.entries(this.pluginDefaults?.(type) ?? {})) out[k] = { ...v };
       for (const [k, v] of Object.entries(this.fileDefaults[type] ?? {})) out[k] = { ...v };
     }
     const prefix = `${kind}.${type}.`;

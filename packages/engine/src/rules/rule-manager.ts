@@ -193,6 +193,14 @@ export class RuleManager {
     return false;
   }
 
+  /** Replaces a rule's tags without replanning or restarting it (eKuiper edits tags in place). */
+  setTags(id: string, tags: string[]): void {
+    const e = this.require(id);
+    const raw = { ...e.def.raw, tags };
+    e.def = { ...e.def, raw, tags };
+    this.env.kv.set(NS, id, JSON.stringify(raw));
+  }
+
   get(id: string): Record<string, unknown> {
     return this.require(id).def.raw;
   }

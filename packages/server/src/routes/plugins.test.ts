@@ -96,3 +96,15 @@ describe('plugin routes', () => {
     assert.deepEqual(res.json(), { error: 6102, message: 'sinks plugins create command error: timeout' });
   });
 });
+
+describe('portable plugin status', () => {
+  it('answers eKuiper\'s {refCount, status, errMsg} for an installed portable and 404 otherwise', async () => {
+    const { app, engine } = fakeApp();
+    await engine.plugins.install('portables', { name: 'pyplug', file: 'http://127.0.0.1/x.zip' });
+    let res = await app.inject({ method: 'GET', url: '/plugins/portables/pyplug/status' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { refCount: {}, status: 'running', errMsg: '' });
+    res = await app.inject({ method: 'GET', url: '/plugins/portables/nope/status' });
+    assert.equal(res.statusCode, 404);
+  });
+});

@@ -23,6 +23,10 @@ export function pluginRoutes(app: FastifyInstance, ctx: RouteContext): void {
     return prefixed(`describe function ${req.params.name} error`, () => plugins.udf(req.params.name));
   });
 
+  app.get<{ Params: { name: string } }>('/plugins/portables/:name/status', async (req) => {
+    validateId(req.params.name);
+    return prefixed(`get portable plugin ${req.params.name} status error`, () => plugins.portableStatus(req.params.name));
+  });
   app.get<TypeParams>('/plugins/:type', async (req) => plugins.list(pluginType(req.params.type)));
 
   app.post<TypeParams>('/plugins/:type', async (req, reply) => {

@@ -247,6 +247,10 @@ class FakePlugins implements PluginApi {
     for (const [k, p] of this.installed) if (p.functions?.includes(name)) return { name, plugin: k.split('/')[1]! };
     throw new OortError('NOT_FOUND', 'not found');
   }
+  portableStatus(name: string): { refCount: Record<string, number>; status: string; errMsg: string } {
+    if (!this.installed.has(`portables/${name}`)) throw new OortError('NOT_FOUND', `portables plugin ${name} is not found`);
+    return { refCount: {}, status: 'running', errMsg: '' };
+  }
 }
 
 /** A test configuration: defaults with the given overrides and a throwaway data dir. */
