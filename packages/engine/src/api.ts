@@ -114,7 +114,10 @@ export interface EngineApi {
 
   /** Replaces a rule's tags without replanning or restarting it. */
   setRuleTags?(id: string, tags: string[]): void;
-  /** Stored conf keys with their secrets, for `/data/export`. */
+  /**
+   * Stored conf keys with their secrets, for `/data/export`. The engine does not offer it:
+   * exports mask secrets like every GET (an exported file is not a secret store).
+   */
   exportConfKeys?(): { kind: ConfKind; type: string; key: string; props: Record<string, unknown> }[];
   /** Installed plugins with the URL they came from, for `/data/export`. */
   exportPlugins?(): { type: PluginType; name: string; file: string; shellParas?: string[] }[];

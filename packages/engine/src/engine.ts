@@ -23,7 +23,7 @@ import './functions/index.js';
 import { PluginManager } from './plugins/plugin-manager.js';
 import { runRuleTest, type RuleTestSpec } from './ruletest/run-rule-test.js';
 import { TrialManager } from './ruletest/trial-manager.js';
-import { storedConfKeys, storedPlugins } from './admin/stored-config.js';
+import { storedPlugins } from './admin/stored-config.js';
 import { ruleSinkSchema } from './admin/rule-sink-schema.js';
 
 export interface EngineOptions {
@@ -226,9 +226,6 @@ export class Engine implements EngineApi {
 
   setRuleTags(id: string, tags: string[]): void {
     this.rules.setTags(id, tags);
-  }
-  exportConfKeys() {
-    return storedConfKeys(this.kv);
   }
   exportPlugins() {
     return storedPlugins(this.kv);
