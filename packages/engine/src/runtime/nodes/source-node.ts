@@ -191,7 +191,9 @@ export class SourceNode {
     } else {
       ok = this.deliver({ emitter: this.stream, data, meta, ts }, countDecoder, token);
     }
-    token?.done();
+    // with no rule left (one stopping) nobody covered it: keep it upstream for the next run
+    if (this.subs.size) token?.done();
+    else token?.fail();
     if (!ok) this.paused = true;
     return ok;
   }
