@@ -190,6 +190,19 @@ describe('RuleCheckpointer', () => {
     assert.equal((new CheckpointStore(kv).load('r1')!.state as { count: bigint }).count, 1n);
   });
 
+  it('at QoS 0 with enableSaveStateBeforeStop, holds no acknowledgement and only checkpoints at stop', async () => {
+    const kv = new MemoryKV();
+    const p = new CountingProcessor();
+    const r = rig(kv, p, { qos: 0, ackDelayMs: 1 });
+    const a = new Msg('a');
+    r.feed(a);
+    assert.equal(a.acks, 1, 'acknowledged on receipt');
+    await new Promise((res) => setTimeout(res, 20));
+    assert.equal(kv.get('checkpoint', 'r1'), undefined);
+    await r.cp.close();
+    assert.equal((new CheckpointStore(kv).load('r1')!.state as { count: bigint }).count, 1n);
+  });
+
   it('checkpoints soon after unacknowledged messages arrive', async () => {
     const kv = new MemoryKV();
     const r = rig(kv, new CountingProcessor(), { ackDelayMs: 10 });

@@ -29,6 +29,7 @@ export interface RuleCheckpointerOptions {
   ruleId: string;
   /** The rule's SQL (a checkpoint of another query is not restored). */
   sql: string;
+  /** 0 (with `enableSaveStateBeforeStop`: only a checkpoint at stop, no acknowledgements), 1 or 2. */
   qos: number;
   /** `checkpointInterval`: the longest time between two checkpoints of a stateful rule. */
   intervalMs: number;
@@ -128,7 +129,7 @@ export class RuleCheckpointer {
 
   /** Starts the periodic checkpoints (stateful rules). */
   start(): void {
-    if (this.stateful && this.o.intervalMs > 0) {
+    if (this.stateful && this.o.intervalMs > 0 && this.o.qos >= 1) {
       this.intervalTimer = this.o.clock.setInterval(() => void this.checkpoint(), this.o.intervalMs);
     }
   }
@@ -139,7 +140,7 @@ export class RuleCheckpointer {
    * and share its token, so the decision is taken once per message.
    */
   admit(token: AckToken | undefined): boolean {
-    if (!token) {
+    if (!token || this.o.qos === 0) {
       this.pushed++;
       return true;
     }
