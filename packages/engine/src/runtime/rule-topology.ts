@@ -86,7 +86,7 @@ export class RuleTopology {
       ignoreCase: env.ignoreCase,
       emit: (rows) => this.emit(rows),
     });
-    if (rule.options.qos >= 1 && env.kv) {
+    if ((rule.options.qos >= 1 || rule.options.enableSaveStateBeforeStop === true) && env.kv) {
       this.checkpointer = new RuleCheckpointer({
         ruleId: rule.id,
         sql: rule.sql,
