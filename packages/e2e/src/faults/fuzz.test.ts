@@ -184,7 +184,6 @@ test('fuzzing the REST API', async (t) => {
     const failures: string[] = [];
     for (const [method, path] of routes) {
       for (const [what, body, type] of bodies) {
-        if (path.includes('confKeys') && what.startsWith('deep')) continue; // see the todo below
         const a = await send(base, method, path, body, type);
         if (a.status === -1) continue; // connection closed after refusing an oversized body
         const created = a.status >= 200 && a.status < 300;
@@ -201,18 +200,9 @@ test('fuzzing the REST API', async (t) => {
     assert.deepEqual(failures, []);
   });
 
-  // The conf key route walks the body recursively (secret masking) and overflows the stack on
-  // 10,000 levels. Fix: refuse deep bodies before any handler (security/request-limits.ts,
-  // installRequestLimits in app.ts) or make the masking iterative.
-  await t.test('deeply nested conf key bodies get a coded 4xx', { todo: 'server: a 10,000-level body on PUT /metadata/.../confKeys overflows the stack (500)' }, async () => {
-    const deepObj = '{"a":'.repeat(10000) + '1' + '}'.repeat(10000);
-    expectCoded(await send(base, 'PUT', '/metadata/sources/mqtt/confKeys/fuzz', deepObj), 'confKeys with deep object', false);
-  });
-
   await t.test('the server still answers /ping afterwards', async () => {
     assert.equal((await send(base, 'GET', '/ping')).status, 200);
     assert.equal(oort.child.exitCode, null, 'the server process is alive');
-    const internal = oort.output().split('\n').filter((l) => /internal error/.test(l) && !/confKeys/.test(l));
-    assert.deepEqual(internal, [], 'no internal error was logged (but the known conf key one)');
+    assert.doesNotMatch(oort.output(), /internal error/, 'no internal error was logged');
   });
 });
