@@ -89,6 +89,10 @@ export async function run({ quick, qos = 0, name = qos ? 'mqtt-e2e-qos1' : 'mqtt
   const seconds = quick ? 1.5 : 3;
   const search0 = { start: qos ? 5_000 : quick ? 40_000 : 25_000, max: 800_000, bisect: quick ? 1 : 2 };
 
+  // OORT_BENCH_MQTT_RATE=30000: one Oort step at that rate, no search and no ceiling (A/B runs
+  // of the engine: compare its cpuPct at the same load); with OORT_BENCH_MQTT_NOFILE=1 a nop
+  // sink stands in for the file sink (how much of the cost is the file)
+  const fixed = Number(process.env.OORT_BENCH_MQTT_RATE) || 0;
   // Mosquitto alone
   let n = 0;
   const ceilStep = async (rate) => {
@@ -96,7 +100,7 @@ export async function run({ quick, qos = 0, name = qos ? 'mqtt-e2e-qos1' : 'mqtt
     const l = await load({ pub: topic, sub: topic, rate, seconds, qos });
     return { ...l, ok: okOf(l) };
   };
-  const ceiling = await search(ceilStep, search0);
+  const ceiling = fixed ? { tried: [] } : await search(ceilStep, search0);
 
   // through Oort
   const b = await openBenchEngine();
@@ -113,7 +117,10 @@ export async function run({ quick, qos = 0, name = qos ? 'mqtt-e2e-qos1' : 'mqtt
       engine.createRule({
         id,
         sql: `SELECT * FROM s${i} WHERE temperature > 50`,
-        actions: [{ mqtt: { server: 'tcp://127.0.0.1:1883', topic: outTopic, qos } }, { file: { path: file, fileType: 'lines' } }],
+        actions: [
+          { mqtt: { server: 'tcp://127.0.0.1:1883', topic: outTopic, qos } },
+          fixed && process.env.OORT_BENCH_MQTT_NOFILE ? { nop: {} } : { file: { path: file, fileType: 'lines' } },
+        ],
       });
       await waitRunning(engine, id);
       const end = Date.now() + 5000;
@@ -126,6 +133,11 @@ export async function run({ quick, qos = 0, name = qos ? 'mqtt-e2e-qos1' : 'mqtt
       const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
       return { ...l, fileLines: lines, cpuPct: m.cpuPct, rssMb: m.rssMb, ok: okOf(l) && lines === l.expected };
     };
+    if (fixed) {
+      const r = await e2eStep(fixed);
+      if (process.env.OORT_BENCH_MQTT_NOFILE) r.fileLines = r.expected;
+      return { name, msgPerSec: round(r.achievedRate), baselineMsgPerSec: null, ratio: null, p50Ms: round(r.p50Ms, 3), p99Ms: round(r.p99Ms, 3), cpuPct: r.cpuPct, rssMb: r.rssMb, qos, lost: r.expected - r.received, fileLost: r.expected - r.fileLines, fixedRate: fixed };
+    }
     const e2e = await search(e2eStep, search0);
 
     const latE2e = await e2eStep(LATENCY_RATE);
