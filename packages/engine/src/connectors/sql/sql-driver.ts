@@ -1,4 +1,4 @@
-import { IOError, type Row } from '@oort/sdk';
+import { IOError, toJSON, type Row } from '@oort/sdk';
 import type { DbTarget, Dialect } from './db-url.js';
 
 /** One statement with its bind values. */
@@ -77,6 +77,6 @@ export function bindValue(v: unknown, dialect: Dialect): unknown {
     default:
       if (v instanceof Date) return dialect === 'sqlite' ? v.toISOString() : v;
       if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-      return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
+      return toJSON(v);
   }
 }

@@ -235,6 +235,12 @@ for (const b of BACKENDS) {
       assert.deepEqual(got, rows);
     });
 
+    it('writes objects and arrays as JSON text', async () => {
+      const t = await readingsTable();
+      await write({ table: t }, [{ id: 1n, name: { a: 1n, b: [true, 'x'] } }]);
+      assert.deepEqual(await select(`SELECT name FROM ${t}`), [{ name: '{"a":1,"b":[true,"x"]}' }]);
+    });
+
     it('writes only the configured fields, with missing ones as NULL', async () => {
       const t = await readingsTable();
       await write({ table: t, fields: ['id', 'price'] }, [{ id: 1n, price: 2 }]);
@@ -287,6 +293,16 @@ describe('sql connectors without a database', () => {
     await assert.rejects(sink.connect(ctx, () => {}), (e: Error) => e.name === 'IOError');
     await assert.rejects(sink.collect(ctx, { rows: [{ a: 1 }], props: {} }), (e: Error) => e.name === 'IOError');
     await sink.close(ctx);
+  });
+
+  it('parse mysql, postgres and sqlite urls', () => {
+    assert.deepEqual(parseDbUrl('mysql://u:p%40ss@db:3307/shop?parseTime=true'), {
+      dialect: 'mysql', host: 'db', port: 3307, user: 'u', password: 'p@ss', database: 'shop', params: { parseTime: 'true' },
+    });
+    assert.equal(parseDbUrl('postgresql://root@127.0.0.1/test').port, 5432);
+    assert.equal(parseDbUrl('sqlite:///var/data/a.db').path, '/var/data/a.db');
+    assert.equal(parseDbUrl('sqlite:data/a.db').path, 'data/a.db');
+    assert.equal(parseDbUrl('sqlite::memory:').path, ':memory:');
   });
 
   it('refuse an unknown dburl scheme', () => {
