@@ -15,11 +15,10 @@ const FILE = 'pages.db';
  */
 export class DiskPages {
   private readonly db: Database.Database;
-  private readonly insert: Database.Statement<[number, number, Buffer]>;
+  private readonly insertLast: Database.Statement<[number, Buffer]>;
+  private readonly insertFirst: Database.Statement<[number, Buffer]>;
   private readonly first: Database.Statement<[], { seq: number; n: number; data: Buffer }>;
   private readonly remove: Database.Statement<[number]>;
-  private headSeq: number;
-  private tailSeq: number;
   private pageCount: number;
   private itemCount: number;
 
@@ -29,16 +28,15 @@ export class DiskPages {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec('CREATE TABLE IF NOT EXISTS page (seq INTEGER PRIMARY KEY, n INTEGER NOT NULL, data BLOB NOT NULL)');
-    this.insert = this.db.prepare('INSERT INTO page (seq, n, data) VALUES (?, ?, ?)');
+    // sequence numbers come from the table itself, so they stay unique even if a second
+    // handle on the same file (an overlapping restart) added pages meanwhile
+    this.insertLast = this.db.prepare('INSERT INTO page (seq, n, data) VALUES ((SELECT coalesce(max(seq), -1) + 1 FROM page), ?, ?)');
+    this.insertFirst = this.db.prepare('INSERT INTO page (seq, n, data) VALUES ((SELECT coalesce(min(seq), 1) - 1 FROM page), ?, ?)');
     this.first = this.db.prepare('SELECT seq, n, data FROM page ORDER BY seq LIMIT 1');
     this.remove = this.db.prepare('DELETE FROM page WHERE seq = ?');
-    const s = this.db.prepare('SELECT count(*) AS c, coalesce(sum(n), 0) AS n, min(seq) AS lo, max(seq) AS hi FROM page').get() as {
-      c: number; n: number; lo: number | null; hi: number | null;
-    };
+    const s = this.db.prepare('SELECT count(*) AS c, coalesce(sum(n), 0) AS n FROM page').get() as { c: number; n: number };
     this.pageCount = s.c;
     this.itemCount = s.n;
-    this.headSeq = s.lo ?? 0;
-    this.tailSeq = s.hi ?? -1;
   }
 
   /** Opens (creating when needed) the pages stored in `dir`. */
@@ -62,10 +60,7 @@ export class DiskPages {
   /** Adds a page after the last one. */
   append(items: SinkItem[]): void {
     if (!items.length) return;
-    const data = serialize(items);
-    this.insert.run(this.tailSeq + 1, items.length, data);
-    this.tailSeq++;
-    if (!this.pageCount) this.headSeq = this.tailSeq;
+    this.insertLast.run(items.length, serialize(items));
     this.pageCount++;
     this.itemCount += items.length;
   }
@@ -73,10 +68,7 @@ export class DiskPages {
   /** Adds a page before the first one. */
   prepend(items: SinkItem[]): void {
     if (!items.length) return;
-    if (!this.pageCount) return this.append(items);
-    const data = serialize(items);
-    this.insert.run(this.headSeq - 1, items.length, data);
-    this.headSeq--;
+    this.insertFirst.run(items.length, serialize(items));
     this.pageCount++;
     this.itemCount += items.length;
   }
@@ -88,7 +80,6 @@ export class DiskPages {
     this.remove.run(row.seq);
     this.pageCount--;
     this.itemCount -= row.n;
-    this.headSeq = row.seq + 1;
     return deserialize(row.data) as SinkItem[];
   }
 
