@@ -15,6 +15,8 @@ interface IndexField {
  * between ticks (its checkpointed offset).
  */
 export interface SourceQuery {
+  /** True when index fields make each query start after the last row read. */
+  readonly incremental: boolean;
   statement(): Statement;
   /** Called with each row read, in order, to advance the index values. */
   observe(row: Row): void;
@@ -61,11 +63,13 @@ export function sourceQuery(dialect: Dialect, datasource: string, internal: unkn
 
 class Tracked implements SourceQuery {
   private readonly initial: unknown[];
+  readonly incremental: boolean;
   constructor(
     private readonly fields: IndexField[],
     private readonly build: () => Statement,
   ) {
     this.initial = fields.map((f) => f.value);
+    this.incremental = fields.length > 0;
   }
   statement(): Statement {
     return this.build();

@@ -19,7 +19,8 @@ export const sqlSourceSchema: ConfigSchema = {
 /**
  * Reads a SQL table (eKuiper's `sql` source). As a stream it is pulled every `interval`:
  * each tick runs one query and hands over each row as its own event, reading only new rows
- * when index fields are configured (the index values are its checkpointed offset). As a
+ * when index fields are configured (the index values are its checkpointed offset; they are
+ * bigint, number, string or Date values, so checkpoints must keep those types). As a
  * lookup table it answers `lookup` with a parameterized `SELECT ... WHERE key = ?`.
  *
  * @example
@@ -69,7 +70,9 @@ export class SqlSource implements Source {
       for (const row of rows) {
         if (this.closed) return;
         this.query.observe(row);
-        io.tuple(row, undefined, trigger);
+        // the engine's queue is full: an incremental query stops here and the next tick
+        // reads on from this row, so nothing is lost and nothing piles up
+        if (!io.tuple(row, undefined, trigger) && this.query.incremental) return;
       }
     } finally {
       this.busy = false;

@@ -118,6 +118,25 @@ for (const b of BACKENDS) {
       }
     });
 
+    it('stops a pull when the engine queue is full and reads on from there next time', async () => {
+      const t = await readingsTable();
+      await exec(`INSERT INTO ${t} (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')`);
+      const src = new SqlSource();
+      const ctx = createTestContext();
+      src.provision(ctx, { dburl: b.url, datasource: t, internalSqlQueryCfg: { indexFields: [{ indexField: 'id' }] } });
+      const io = new RecordingIO();
+      try {
+        io.accept = false;
+        await src.pull(ctx, 0, io);
+        assert.deepEqual(io.rows().map((r) => r.id), [1n]);
+        io.accept = true;
+        await src.pull(ctx, 0, io);
+        assert.deepEqual(io.rows().map((r) => r.id), [1n, 2n, 3n]);
+      } finally {
+        await src.close(ctx);
+      }
+    });
+
     it('reads the whole table on every pull without index fields', async () => {
       const t = await readingsTable();
       await exec(`INSERT INTO ${t} (id, name) VALUES (1, 'a'), (2, 'b')`);
