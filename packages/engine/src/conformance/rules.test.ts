@@ -5,8 +5,8 @@ import { resolve } from 'node:path';
 import { findConformanceDir, formatRulesReport, runProjectionVectors, runRuleVectors } from './rules-runner.js';
 
 // Pass counts reached when these floors were recorded; raise them when more cases pass.
-const RULES_FLOOR = 50;
-const PROJECTION_FLOOR = 116;
+const RULES_FLOOR = 54;
+const PROJECTION_FLOOR = 117;
 
 const dir = findConformanceDir();
 
