@@ -40,6 +40,13 @@ export interface RuleCheckpointerOptions {
   hooks: CheckpointHooks;
   /** How soon after unacknowledged messages arrive a checkpoint covers them. */
   ackDelayMs?: number;
+  /**
+   * With this many messages unacknowledged a checkpoint is taken at once (but not sooner than
+   * `minGapMs` after the previous one): the broker sends only a window of unacknowledged
+   * messages (20 in Mosquitto by default), so waiting `ackDelayMs` would cap the throughput.
+   */
+  ackBatch?: number;
+  minGapMs?: number;
   /** How long a checkpoint waits for the sinks to catch up before it gives up for now. */
   idleWaitMs?: number;
   /** How often a stateless rule checks whether its sinks delivered everything. */
@@ -54,6 +61,8 @@ interface Pending {
 }
 
 const DEFAULT_ACK_DELAY_MS = 100;
+const DEFAULT_ACK_BATCH = 10;
+const DEFAULT_MIN_GAP_MS = 10;
 const DEFAULT_IDLE_WAIT_MS = 5000;
 const DEFAULT_IDLE_POLL_MS = 10;
 
@@ -86,6 +95,9 @@ export class RuleCheckpointer {
   private recentSet = new Set<string>();
   private intervalTimer?: TimerHandle;
   private soonTimer?: TimerHandle;
+  /** The delay `soonTimer` was armed with. */
+  private soonDelay = 0;
+  private lastCheckpointAt = 0;
   private running?: Promise<boolean>;
   private closed = false;
   /** Counters for tests and the rule status. */
@@ -173,7 +185,11 @@ export class RuleCheckpointer {
   private track(token: AckToken, seq: number, id: string | undefined): void {
     token.hold();
     this.pending.push({ seq, token, id });
-    if (this.byCheckpoint) this.checkpointSoon();
+    if (!this.byCheckpoint) return;
+    if (this.pending.length - this.head >= (this.o.ackBatch ?? DEFAULT_ACK_BATCH)) {
+      const gap = this.o.minGapMs ?? DEFAULT_MIN_GAP_MS;
+      this.checkpointSoon(Math.max(0, this.lastCheckpointAt + gap - this.o.clock.now()));
+    } else this.checkpointSoon();
   }
 
   /** The processor finished `n` more records of the queue. */
@@ -188,9 +204,14 @@ export class RuleCheckpointer {
     else this.checkpointSoon();
   }
 
-  private checkpointSoon(): void {
-    if (this.soonTimer || this.closed) return;
-    const delay = this.byCheckpoint ? (this.o.ackDelayMs ?? DEFAULT_ACK_DELAY_MS) : (this.o.idlePollMs ?? DEFAULT_IDLE_POLL_MS);
+  private checkpointSoon(sooner?: number): void {
+    if (this.closed) return;
+    const delay = sooner ?? (this.byCheckpoint ? (this.o.ackDelayMs ?? DEFAULT_ACK_DELAY_MS) : (this.o.idlePollMs ?? DEFAULT_IDLE_POLL_MS));
+    if (this.soonTimer) {
+      if (delay >= this.soonDelay) return;
+      this.soonTimer.cancel();
+    }
+    this.soonDelay = delay;
     this.soonTimer = this.o.clock.setTimeout(() => {
       this.soonTimer = undefined;
       if (this.byCheckpoint) void this.checkpoint();
@@ -260,7 +281,8 @@ export class RuleCheckpointer {
       if (id !== undefined) newest.push(id);
     }
     const seen = this.o.qos >= 2 ? [...this.recent[1]!, ...newest] : [];
-    this.store.save({ ruleId: this.o.ruleId, ts: this.o.clock.now(), state, seen, fingerprint: this.fingerprint });
+    this.lastCheckpointAt = this.o.clock.now();
+    this.store.save({ ruleId: this.o.ruleId, ts: this.lastCheckpointAt, state, seen, fingerprint: this.fingerprint });
     this.stats.checkpoints++;
     this.release(upTo);
     if (this.o.qos >= 2) {
