@@ -45,6 +45,8 @@ export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOp
     // Paths are case-sensitive as in eKuiper; `/rules/` is the same as `/rules`.
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // the router refuses bad escapes before the error handler runs: answer with the coded body too
+    frameworkErrors: (err, req, reply) => sendError(reply, new OortError('BAD_REQUEST', `Invalid request: ${err.message}`), log, req),
   });
 
   installJsonBodyParser(app);
