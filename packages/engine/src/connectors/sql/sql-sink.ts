@@ -1,7 +1,8 @@
 import { ConfigError, IOError, validateConfig, type ConfigSchema, type ConnectionStatus, type Row, type Sink, type SinkItem, type StreamContext } from '@oort/sdk';
 import { parseDbUrl, redact, type DbTarget } from './db-url.js';
 import { isSafeIdentifier, quoteIdent } from './identifiers.js';
-import { openDriver, type SqlDriver, type Statement } from './sql-driver.js';
+import type { SqlDriver, Statement } from './sql-driver.js';
+import { leaseDriver, type DriverLease } from './shared-drivers.js';
 import { deleteStatement, insertStatement, updateStatement, upsertStatement } from './sql-queries.js';
 
 export const sqlSinkSchema: ConfigSchema = {
@@ -25,7 +26,7 @@ const MAX_PARAMS = 30_000;
  * inserted, updated, upserted or deleted by `keyField`, all rows of a collect in one
  * transaction. Identifiers are validated and quoted; values are always bound, never formatted
  * into the SQL text. Connection failures are IOError (the engine retries); a bad statement or
- * row is a plain error.
+ * row is a plain error. Sinks and sources with the same dburl share one connection pool.
  */
 export class SqlSink implements Sink {
   readonly kind = 'tuple';
@@ -37,6 +38,7 @@ export class SqlSink implements Sink {
   private keyField: string | undefined;
   private rowsPerStatement: number | undefined;
   private driver: SqlDriver | undefined;
+  private lease: DriverLease | undefined;
 
   provision(_ctx: StreamContext, props: Record<string, unknown>): void {
     const { props: p, issues } = validateConfig(sqlSinkSchema, props);
@@ -59,14 +61,18 @@ export class SqlSink implements Sink {
 
   async connect(_ctx: StreamContext, status: (s: ConnectionStatus, message?: string) => void): Promise<void> {
     status('connecting');
-    const driver = await openDriver(this.target);
+    const lease = leaseDriver(this.url, this.target);
+    let driver: SqlDriver;
     try {
+      driver = await lease.driver;
       await driver.ping();
     } catch (e) {
-      await driver.close();
+      await lease.release();
       status('disconnected', (e as Error).message);
       throw new IOError(`cannot connect to ${redact(this.url)}: ${(e as Error).message}`);
     }
+    await this.lease?.release();
+    this.lease = lease;
     this.driver = driver;
     status('connected');
   }
@@ -134,8 +140,9 @@ export class SqlSink implements Sink {
   }
 
   async close(_ctx?: StreamContext): Promise<void> {
-    const d = this.driver;
+    const l = this.lease;
     this.driver = undefined;
-    await d?.close();
+    this.lease = undefined;
+    await l?.release();
   }
 }

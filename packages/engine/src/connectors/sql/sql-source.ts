@@ -2,7 +2,8 @@ import { ConfigError, validateConfig, type ConfigSchema, type Row, type Source, 
 import { cachedLookup, parseLookupOptions, type LookupFn } from '../lookup-cache.js';
 import { parseDbUrl, redact, type DbTarget } from './db-url.js';
 import { quoteIdent } from './identifiers.js';
-import { openDriver, type SqlDriver } from './sql-driver.js';
+import type { SqlDriver } from './sql-driver.js';
+import { leaseDriver, type DriverLease } from './shared-drivers.js';
 import { compileParamTemplate, lookupStatement } from './sql-queries.js';
 import { sourceQuery, type SourceQuery } from './source-query.js';
 
@@ -34,7 +35,7 @@ export class SqlSource implements Source {
   private datasource = '';
   private query!: SourceQuery;
   private props: Record<string, unknown> = {};
-  private driver: Promise<SqlDriver> | undefined;
+  private lease: DriverLease | undefined;
   private closed = false;
   private busy = false;
   private lookupFn!: LookupFn;
@@ -109,21 +110,22 @@ export class SqlSource implements Source {
 
   private open(): Promise<SqlDriver> {
     if (this.closed) return Promise.reject(new Error('sql source is closed'));
-    if (!this.driver) {
-      const p = openDriver(this.target);
-      this.driver = p;
-      p.catch(() => {
-        if (this.driver === p) this.driver = undefined;
+    if (!this.lease) {
+      const lease = leaseDriver(this.url, this.target);
+      this.lease = lease;
+      lease.driver.catch(() => {
+        if (this.lease === lease) this.lease = undefined;
+        void lease.release();
       });
     }
-    return this.driver;
+    return this.lease.driver;
   }
 
   async close(_ctx?: StreamContext): Promise<void> {
     this.closed = true;
-    const d = this.driver;
-    this.driver = undefined;
-    if (d) await (await d.catch(() => undefined))?.close();
+    const l = this.lease;
+    this.lease = undefined;
+    await l?.release();
   }
 
   toString(): string {

@@ -9,6 +9,7 @@ import { createTestContext, describeSinkContract, describeSourceContract, Record
 import { parseDbUrl, type Dialect } from './db-url.js';
 import { describeLookupContract } from './lookup-contract.js';
 import { openDriver, type SqlDriver } from './sql-driver.js';
+import { sharedDriverCount } from './shared-drivers.js';
 import { SqlSink } from './sql-sink.js';
 import { SqlSource } from './sql-source.js';
 
@@ -188,6 +189,23 @@ for (const b of BACKENDS) {
       } finally {
         await src.close(ctx);
       }
+    });
+
+    it('shares one connection pool between instances with the same dburl', async () => {
+      const t = await readingsTable();
+      const before = sharedDriverCount();
+      const ctx = createTestContext();
+      const a = new SqlSource();
+      const sink = new SqlSink();
+      a.provision(ctx, { dburl: b.url, datasource: t });
+      sink.provision(ctx, { dburl: b.url, table: t });
+      await a.lookup(ctx, [], ['id'], [1]);
+      await sink.connect(ctx, () => {});
+      assert.equal(sharedDriverCount(), before + 1);
+      await a.close(ctx);
+      await sink.collect(ctx, { rows: [{ id: 1n }], props: {} });
+      await sink.close(ctx);
+      assert.equal(sharedDriverCount(), before);
     });
 
     it('refuses a table name that is not an identifier', () => {
