@@ -1,5 +1,5 @@
 import type { Row } from '@oort/sdk';
-import type { Expr, SelectStatement, WindowSpec } from '../sql/ast.js';
+import type { Expr, WindowSpec } from '../sql/ast.js';
 import { toTime } from '../functions/time.js';
 import { oortError } from '../errors.js';
 import type { Processor, ProcessorOptions } from './processor.js';
@@ -18,6 +18,7 @@ import { compileCollectionStage, StageError } from './windows/collection-stage.j
 import { CountWindow } from './windows/count-window.js';
 import { StateWindow } from './windows/state-window.js';
 import { TimeWindow } from './windows/time-window.js';
+import { SlidingWindowV2 } from './windows/sliding-window-v2.js';
 import { unitMs } from './windows/align.js';
 import type { WindowEmit, WindowOperator, WindowSnapshot } from './windows/types.js';
 import { WatermarkMetrics, WatermarkOperator } from './windows/watermark.js';
@@ -136,7 +137,7 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
     windowM!.recordsOut++;
     runCollection(rows, start, end);
   };
-  const window = win ? createWindow(win, stmt, aliasScope, eventTime, o, emitWindow) : undefined;
+  const window = win ? createWindow(win, aliasScope, eventTime, o, emitWindow) : undefined;
 
   const onRow = (row: EvalRow): void => {
     if (analytic) {
@@ -280,8 +281,7 @@ function triggerCondition(e: Expr, scope: CompileScope): (row: EvalRow) => boole
   };
 }
 
-function createWindow(w: WindowSpec, stmt: SelectStatement, scope: CompileScope, eventTime: boolean, o: ProcessorOptions, emit: WindowEmit): WindowOperator {
-  void stmt;
+function createWindow(w: WindowSpec, scope: CompileScope, eventTime: boolean, o: ProcessorOptions, emit: WindowEmit): WindowOperator {
   switch (w.type) {
     case 'count':
       return new CountWindow({ size: w.length ?? 1, hop: w.interval, clock: o.clock, emit });
@@ -302,23 +302,46 @@ function createWindow(w: WindowSpec, stmt: SelectStatement, scope: CompileScope,
         ? new StateWindow({ begin: triggerCondition(w.beginCond!, scope), end: triggerCondition(w.emitCond, scope), partition, emit })
         : new StateWindow({ single: triggerCondition(w.beginCond!, scope), partition, emit });
     }
-    default: {
-      const unit = w.unit ?? 'SS';
-      const length = w.length ?? 0;
-      const interval = w.type === 'hopping' || w.type === 'session' ? (w.interval ?? 0) : 0;
-      const raw = w.type === 'hopping' ? interval : w.type === 'sliding' ? 0 : length;
-      return new TimeWindow({
-        type: w.type,
-        unit,
-        length,
-        interval,
-        delay: w.delay ?? 0,
-        rawInterval: Math.round(raw / unitMs(unit)),
-        eventTime,
-        clock: o.clock,
-        emit,
-        trigger: w.trigger ? triggerCondition(w.trigger, scope) : undefined,
-      });
-    }
+    case 'sliding':
+      if (windowVersion(o) === 'v2') {
+        return new SlidingWindowV2({
+          length: w.length ?? 0,
+          delay: w.delay ?? 0,
+          eventTime,
+          clock: o.clock,
+          emit,
+          trigger: w.trigger ? triggerCondition(w.trigger, scope) : undefined,
+        });
+      }
+      return timeWindow(w, scope, eventTime, o, emit);
+    default:
+      return timeWindow(w, scope, eventTime, o, emit);
   }
+}
+
+/** `planOptimizeStrategy.windowOption.windowVersion` of the rule ("v2" selects eKuiper's v2 sliding window). */
+function windowVersion(o: ProcessorOptions): string | undefined {
+  const s = o.rule.options.planOptimizeStrategy as { windowOption?: { windowVersion?: unknown } } | undefined;
+  const v = s?.windowOption?.windowVersion;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function timeWindow(w: WindowSpec, scope: CompileScope, eventTime: boolean, o: ProcessorOptions, emit: WindowEmit): WindowOperator {
+  const unit = w.unit ?? 'SS';
+  const length = w.length ?? 0;
+  const interval = w.type === 'hopping' || w.type === 'session' ? (w.interval ?? 0) : 0;
+  // the alignment period: tumbling and session on the length, hopping on the hop
+  const raw = w.type === 'hopping' ? interval : w.type === 'sliding' ? 0 : length;
+  return new TimeWindow({
+    type: w.type as 'tumbling' | 'hopping' | 'sliding' | 'session',
+    unit,
+    length,
+    interval,
+    delay: w.delay ?? 0,
+    rawInterval: Math.round(raw / unitMs(unit)),
+    eventTime,
+    clock: o.clock,
+    emit,
+    trigger: w.trigger ? triggerCondition(w.trigger, scope) : undefined,
+  });
 }

@@ -87,6 +87,10 @@ test('a session window restored mid-session closes as the uninterrupted one', ()
   checkRestore('SELECT collect(n) AS ns, window_start() AS ws FROM demo GROUP BY SESSIONWINDOW(ss, 10, 1)', rows([60_100, 60_400, 60_900, 62_500, 62_700]), 2, 65_000);
 });
 
+test('a v2 sliding window restores its rows and pending delayed windows', () => {
+  checkRestore('SELECT collect(n) AS ns FROM demo GROUP BY SLIDINGWINDOW(ss, 2, 1)', rows([1000, 1500, 1900, 2300]), 2, 5000, { planOptimizeStrategy: { windowOption: { windowVersion: 'v2' } } });
+});
+
 test('a session window restored with its inactivity timer pending closes at the same instant', () => {
   checkRestore('SELECT collect(n) AS ns, window_end() AS we FROM demo GROUP BY SESSIONWINDOW(ss, 10, 1)', rows([60_100, 60_400, 60_900, 62_500, 62_700]), 3, 65_000);
 });
