@@ -118,6 +118,8 @@ export class Engine implements EngineApi {
       sinkTransform: (props, kind) => compileSinkTransform(props, kind),
       ignoreCase: config.basic.ignoreCase,
       typeDefaults,
+      dataDir: options.dataDir,
+      sinkCacheDefaults: config.sink,
       plugins: this.pluginManager,
     });
   }

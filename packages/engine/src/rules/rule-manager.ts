@@ -8,6 +8,7 @@ import type { SelectStatement } from '../sql/ast.js';
 import { explainPlan } from '../plan/explain.js';
 import { RuleTopology, type TopologyEnv } from '../runtime/rule-topology.js';
 import { backoffDelay } from '../runtime/nodes/backoff.js';
+import { removeRuleCache } from '../runtime/cache/cache-dir.js';
 import { parseRule, type RuleDef, type RuleOptions } from './rule-def.js';
 import { STOP_MESSAGES, type RuleStatus } from './rule-state.js';
 import { CHECKPOINT_NS } from './checkpoint/checkpoint-store.js';
@@ -219,6 +220,8 @@ export class RuleManager {
     this.env.kv.delete(NS, id);
     // a rule created again with this id must not resume the deleted one's state
     this.env.kv.delete(CHECKPOINT_NS, id);
+    // nor send its cached results
+    if (this.env.dataDir !== undefined) removeRuleCache(this.env.dataDir, id);
   }
 
   async start(id: string): Promise<void> {

@@ -10,6 +10,7 @@ import type { SourceNode, SourceSubscriber } from './nodes/source-node.js';
 import { NodeMetrics } from './nodes/metrics.js';
 import { RingQueue } from './nodes/ring-queue.js';
 import { SinkNode } from './nodes/sink-node.js';
+import type { SinkCacheDefaults } from './cache/cache-options.js';
 import { createStreamContext } from './context.js';
 import { compileSchema } from '../formats/index.js';
 import { walk } from '../plan/planner.js';
@@ -35,6 +36,10 @@ export interface TopologyEnv {
   typeDefaults: Record<string, Record<string, unknown>>;
   /** Where rules at QoS 1/2 keep their checkpoints (none: QoS is not applied). */
   kv?: KVStore;
+  /** The server's data folder: sink caches live under `<dataDir>/cache/<ruleId>/<sink>/`. */
+  dataDir?: string;
+  /** Defaults of the sink cache properties (configuration `sink.*`). */
+  sinkCacheDefaults?: SinkCacheDefaults;
 }
 
 const DRAIN_BATCH = 1024;
@@ -149,6 +154,9 @@ export class RuleTopology {
       // a partial batch is sent after a second rather than held until the next row arrives
       lingerInterval: lingerInterval || (batchSize > 0 ? DEFAULT_LINGER_MS : 0),
       onDrain: () => this.schedule(),
+      type: a.type,
+      ...(env.dataDir === undefined ? {} : { dataDir: env.dataDir }),
+      ...(env.sinkCacheDefaults === undefined ? {} : { cacheDefaults: env.sinkCacheDefaults }),
     });
     return { node, props };
   }
