@@ -63,7 +63,7 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
     }
   }
   const tables = new Map<string, TableBuffer>();
-  for (const s of streams) if (s.kind === 'table') tables.set(s.name, new TableBuffer(s.name, Number(s.options.RETAIN_SIZE ?? 0) || 0));
+  for (const s of streams) if (s.kind === 'table') tables.set(s.name, new TableBuffer(s.name, retainSize(s.options.RETAIN_SIZE, s.type)));
   const streamNames = streams.filter((s) => s.kind === 'stream').map((s) => s.name);
   const tsFields = new Map(streams.map((s) => [s.name, { field: s.options.TIMESTAMP, format: s.options.TIMESTAMP_FORMAT ?? '' }]));
 
@@ -261,6 +261,16 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
       if (h) Object.assign(hits, h);
     },
   };
+}
+
+/**
+ * Rows a scan table keeps (eKuiper's planner): RETAIN_SIZE; without it a file table keeps
+ * its whole content (up to 9999 rows) and any other table its last row.
+ */
+function retainSize(option: string | undefined, type: string): number {
+  const n = Number(option ?? 0);
+  if (Number.isInteger(n) && n > 0) return n;
+  return type === '' || type === 'file' ? 9999 : 1;
 }
 
 /** A condition for a window trigger: errors and nil count as false; a match updates last_hit_* when it uses them. */

@@ -2,8 +2,8 @@ import type { EvalRow } from '../tuple.js';
 import { checkSnapshot, snapRow, unsnapRow, type RowSnapshot, type WindowSnapshot } from '../windows/types.js';
 
 /**
- * The retained rows of a scan table (eKuiper's join aligner): the last `RETAIN_SIZE` rows,
- * or every row when the table sets no size. Joined with each stream row or window.
+ * The retained rows of a scan table (eKuiper's join aligner): its last `size` rows, joined
+ * with each stream row or window.
  */
 export class TableBuffer {
   private rows: EvalRow[] = [];
