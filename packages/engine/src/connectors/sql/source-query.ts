@@ -1,4 +1,5 @@
 import { ConfigError, type Row } from '@oort/sdk';
+import { formatTime, toTime } from '../../functions/time.js';
 import type { Dialect } from './db-url.js';
 import { placeholder, quoteIdent } from './identifiers.js';
 import type { Statement } from './sql-driver.js';
@@ -8,6 +9,14 @@ import { compileParamTemplate } from './sql-queries.js';
 interface IndexField {
   name: string;
   value: unknown;
+  /** DATETIME fields with a dateTimeFormat are bound as text in that format, as eKuiper writes them. */
+  format?: string;
+}
+
+/** The value bound for an index field. */
+function bound(f: IndexField): unknown {
+  if (f.format === undefined || f.value === null || f.value === undefined) return f.value;
+  return formatTime(toTime(f.value, f.format), f.format);
 }
 
 /**
@@ -36,7 +45,7 @@ export function sourceQuery(dialect: Dialect, datasource: string, internal: unkn
     if (typeof t.templateSql !== 'string' || !t.templateSql.trim()) throw new ConfigError('templateSqlQueryCfg.templateSql is required');
     const render = compileParamTemplate(dialect, t.templateSql);
     const fields = indexFields(t, 'templateSqlQueryCfg');
-    return new Tracked(fields, () => render(Object.fromEntries(fields.map((f) => [f.name, f.value]))));
+    return new Tracked(fields, () => render(Object.fromEntries(fields.map((f) => [f.name, bound(f)]))));
   }
   const c = internal === undefined || internal === null ? {} : obj(internal, 'internalSqlQueryCfg');
   const tableName = typeof c.table === 'string' && c.table ? c.table : datasource;
@@ -54,7 +63,7 @@ export function sourceQuery(dialect: Dialect, datasource: string, internal: unkn
     fields.forEach((f, i) => {
       // no start value: the first pull reads from the beginning
       if (f.value === undefined || f.value === null) return;
-      params.push(f.value);
+      params.push(bound(f));
       conds.push(`${quoted[i]} > ${placeholder(dialect, params.length - 1)}`);
     });
     return { sql: `SELECT * FROM ${table}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}${tail}`, params };
@@ -112,12 +121,19 @@ function indexFields(c: Record<string, unknown>, where: string): IndexField[] {
     const f = obj(r, `${where}.indexFields[]`);
     if (typeof f.indexField !== 'string' || !f.indexField) throw new ConfigError(`${where}: each index field needs indexField`);
     let value = f.indexValue;
-    if (String(f.indexFieldType ?? '').toUpperCase() === 'DATETIME' && value !== undefined && value !== null && value !== '') {
-      const d = value instanceof Date ? value : new Date(typeof value === 'bigint' ? Number(value) : (value as string | number));
+    if (value === '') value = undefined;
+    const datetime = String(f.indexFieldType ?? '').toUpperCase() === 'DATETIME';
+    const format = datetime && typeof f.dateTimeFormat === 'string' && f.dateTimeFormat ? f.dateTimeFormat : undefined;
+    if (datetime && value !== undefined && value !== null) {
+      let d: Date;
+      try {
+        d = toTime(value, format);
+      } catch (e) {
+        throw new ConfigError(`${where}: indexValue ${String(value)} of ${f.indexField} is not a datetime: ${(e as Error).message}`);
+      }
       if (Number.isNaN(d.getTime())) throw new ConfigError(`${where}: indexValue ${String(value)} of ${f.indexField} is not a datetime`);
       value = d;
     }
-    if (value === '') value = undefined;
-    return { name: f.indexField, value };
+    return { name: f.indexField, value, format };
   });
 }

@@ -191,21 +191,25 @@ for (const b of BACKENDS) {
       }
     });
 
-    it('shares one connection pool between instances with the same dburl', async () => {
+    it('binds a DATETIME index value as text in its dateTimeFormat', async () => {
       const t = await readingsTable();
-      const before = sharedDriverCount();
+      await exec(`INSERT INTO ${t} (id, ts) VALUES (1, '2024-01-01 00:00:00'), (2, '2024-01-02 00:00:00'), (3, '2024-01-03 00:00:00')`);
+      const src = new SqlSource();
       const ctx = createTestContext();
-      const a = new SqlSource();
-      const sink = new SqlSink();
-      a.provision(ctx, { dburl: b.url, datasource: t });
-      sink.provision(ctx, { dburl: b.url, table: t });
-      await a.lookup(ctx, [], ['id'], [1]);
-      await sink.connect(ctx, () => {});
-      assert.equal(sharedDriverCount(), before + 1);
-      await a.close(ctx);
-      await sink.collect(ctx, { rows: [{ id: 1n }], props: {} });
-      await sink.close(ctx);
-      assert.equal(sharedDriverCount(), before);
+      src.provision(ctx, {
+        dburl: b.url,
+        datasource: t,
+        internalSqlQueryCfg: { limit: 1, indexFields: [{ indexField: 'ts', indexValue: '2024-01-01 12:00:00', indexFieldType: 'DATETIME', dateTimeFormat: 'YYYY-MM-dd HH:mm:ss' }] },
+      });
+      const io = new RecordingIO();
+      try {
+        await src.pull(ctx, 0, io);
+        await src.pull(ctx, 0, io);
+        await src.pull(ctx, 0, io);
+        assert.deepEqual(io.rows().map((r) => r.id), [2n, 3n]);
+      } finally {
+        await src.close(ctx);
+      }
     });
 
     it('refuses a table name that is not an identifier', () => {
