@@ -48,7 +48,13 @@ export class RedisSubSource implements Source {
       if (this.client === client) io.status('disconnected');
     });
     client.on('error', (e: Error) => ctx.logger.warn(`redisSub ${this.target.host}:${this.target.port}: ${e.message}`));
-    await client.psubscribe(...this.channels);
+    try {
+      await client.psubscribe(...this.channels);
+    } catch (e) {
+      this.client = undefined;
+      client.disconnect();
+      throw e;
+    }
     io.status('connected');
   }
 
