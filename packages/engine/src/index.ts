@@ -5,3 +5,4 @@ export * from './config/index.js';
 export { ManualClock, SystemClock } from './runtime/clock.js';
 export { ConsoleLogger } from './runtime/logger.js';
 export { PushServer } from './connectors/httppush/push-server.js';
+export { isPrivateAddress } from './net/private-address.js';

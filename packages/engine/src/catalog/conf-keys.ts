@@ -19,6 +19,7 @@ export class ConfKeys {
   ) {}
 
   list(kind: ConfKind, type: string): Record<string, Record<string, unknown>> {
+    type = type.toLowerCase();
     const out: Record<string, Record<string, unknown>> = {};
     if (kind === 'sources') {
       for (const [k, v] of Object.entries(this.pluginDefaults?.(type) ?? {})) out[k] = { ...v };
@@ -42,11 +43,11 @@ export class ConfKeys {
     if (typeof props !== 'object' || props === null || Array.isArray(props)) {
       throw oortError('CONF_KEY', 'the body must be a JSON object of properties');
     }
-    this.kv.set(NS, `${kind}.${type}.${key}`, JSON.stringify(props));
+    this.kv.set(NS, `${kind}.${type.toLowerCase()}.${key}`, JSON.stringify(props));
   }
 
   delete(kind: ConfKind, type: string, key: string): void {
-    if (!this.kv.delete(NS, `${kind}.${type}.${key}`)) {
+    if (!this.kv.delete(NS, `${kind}.${type.toLowerCase()}.${key}`)) {
       throw oortError('NOT_FOUND', `${kind.slice(0, -1)} ${type} conf key ${key} is not found`);
     }
   }

@@ -7,8 +7,8 @@ import { NopSink } from './nop/nop-sink.js';
 
 describe('built-in connector registry', () => {
   it('lists the eKuiper built-in sources and sinks with schemas and descriptions', () => {
-    assert.deepEqual(Object.keys(builtinSources).sort(), ['file', 'httppull', 'httppush', 'memory', 'mqtt', 'simulator']);
-    assert.deepEqual(Object.keys(builtinSinks).sort(), ['file', 'log', 'memory', 'mqtt', 'nop', 'rest']);
+    assert.deepEqual(Object.keys(builtinSources).sort(), ['file', 'httppull', 'httppush', 'memory', 'mqtt', 'redis', 'redissub', 'simulator', 'sql']);
+    assert.deepEqual(Object.keys(builtinSinks).sort(), ['file', 'log', 'memory', 'mqtt', 'nop', 'redis', 'redisPub', 'rest', 'sql']);
     for (const def of [...Object.values(builtinSources), ...Object.values(builtinSinks)]) {
       assert.ok(def.schema && def.about);
       assert.ok(def.create());

@@ -5,6 +5,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
+import { isPrivateAddress } from '../net/private-address.js';
 import { join, relative, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { oortError } from '../errors.js';
@@ -231,17 +232,4 @@ function redact(u: URL): string {
   return c.href;
 }
 
-/** Loopback, private, link-local, CGNAT, unspecified and unique-local addresses. */
-export function isPrivateAddress(addr: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(addr);
-  if (mapped) addr = mapped[1]!;
-  if (isIP(addr) === 4) {
-    const [a, b] = addr.split('.').map(Number) as [number, number];
-    return (
-      a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)
-    );
-  }
-  const s = addr.toLowerCase();
-  return s === '::1' || s === '::' || /^f[cd]/.test(s) || /^fe[89ab]/.test(s);
-}
+export { isPrivateAddress };

@@ -3,7 +3,7 @@ import { allConfKeys } from './conf-entries.js';
 import { emptyConfiguration, type Configuration } from './data-document.js';
 import type { SchemaStore } from './schema-store.js';
 import { saveUpload } from './uploads.js';
-import { readUrlBytes } from './url-bytes.js';
+import { readUrlBytes } from '../file-url.js';
 
 export interface ImportEnv {
   engine: EngineApi;

@@ -6,7 +6,7 @@ import type { RouteContext } from '../route-context.js';
 import { validateId } from '../validate-id.js';
 import { SchemaStore, SCHEMA_TYPES, type SchemaInfo } from './schema-store.js';
 import { parseFormData } from './multipart.js';
-import { readUrlBytes } from './url-bytes.js';
+import { readUrlBytes } from '../file-url.js';
 
 const TEXT = 'text/plain; charset=utf-8';
 type TypeParams = { Params: { type: string } };

@@ -7,7 +7,7 @@ import { prefixed } from '../http-errors.js';
 import type { RouteContext } from '../route-context.js';
 import { validateFileName } from './file-name.js';
 import { parseMultipart } from './multipart.js';
-import { readUrlBytes } from './url-bytes.js';
+import { readUrlBytes } from '../file-url.js';
 
 const TEXT = 'text/plain; charset=utf-8';
 

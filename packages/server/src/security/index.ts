@@ -5,7 +5,6 @@ import { createAuthHook, resolveAuthOptions } from './auth.js';
 export { createAuthHook, loadPublicKeys, resolveAuthOptions, type AuthOptions, type Principal } from './auth.js';
 export { verifyJwt, type JwtClaims } from './jwt.js';
 export { checkUrl, guardedLookup, isLoopbackHost, urlPolicyFromConfig, type UrlPolicy } from './url-policy.js';
-export { isPrivateAddress } from './private-address.js';
 
 export interface SecurityOptions {
   config: OortConfig;

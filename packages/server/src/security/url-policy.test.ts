@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultConfig } from '@oort/engine';
 import { checkUrl, isLoopbackHost, urlPolicyFromConfig, type UrlPolicy } from './url-policy.js';
-import { isPrivateAddress } from './private-address.js';
+import { isPrivateAddress } from '@oort/engine';
 
 function dataDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'oort-url-'));

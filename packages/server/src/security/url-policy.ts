@@ -4,8 +4,7 @@ import { realpath } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OortError, type OortConfig } from '@oort/engine';
-import { isPrivateAddress } from './private-address.js';
+import { OortError, isPrivateAddress, type OortConfig } from '@oort/engine';
 
 /**
  * Which URLs the server may read when a REST body names one (plugin and schema archives,
