@@ -14,6 +14,7 @@ import { collectAnalyticCalls, forEachCall, isAggregateQuery } from './expr/walk
 import { formatValue } from './value.js';
 import { compileJoins } from './joins/join-operator.js';
 import { TableBuffer } from './joins/table-buffer.js';
+import { LookupJoin, type LookupFn } from './joins/lookup-join.js';
 import { compileCollectionStage, StageError } from './windows/collection-stage.js';
 import { CountWindow } from './windows/count-window.js';
 import { StateWindow } from './windows/state-window.js';
@@ -23,8 +24,15 @@ import { unitMs } from './windows/align.js';
 import type { WindowEmit, WindowOperator, WindowSnapshot } from './windows/types.js';
 import { WatermarkMetrics, WatermarkOperator } from './windows/watermark.js';
 
+export interface WindowStageOptions extends ProcessorOptions {
+  /** Queries a lookup table's source (its `lookup` capability); required by rules joining one. */
+  lookup?: LookupFn;
+}
+
 /** The window stage with access to its operator state (for checkpoints). */
 export interface WindowStageProcessor extends Processor {
+  /** Resolves when every asynchronous lookup started so far has been emitted. */
+  idle(): Promise<void>;
   /** Versioned state of the watermark, window and scan tables. */
   snapshot(): WindowSnapshot;
   restore(s: unknown): void;
@@ -38,7 +46,7 @@ const HIT_FUNCS = new Set(['last_hit_count', 'last_hit_time']);
  * a window, the record itself joined with the scan tables) → collection stage
  * (join, WHERE, GROUP BY, HAVING, row_number, ORDER BY, SELECT, LIMIT) → one emission.
  */
-export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
+export function buildWindowStage(o: WindowStageOptions): WindowStageProcessor {
   const { stmt, streams } = o.plan;
   const opts = o.rule.options;
   const eventTime = !!opts.isEventTime;
@@ -57,13 +65,12 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
   const aliasScope = withSelectAliases(scope, stmt.fields);
   const hits = scope.hits!;
 
-  for (const s of streams) {
-    if (s.kind === 'table' && (s.options.KIND ?? '').toLowerCase() === 'lookup') {
-      throw oortError('PLAN', `lookup table ${s.name} is not supported yet: use a scan table (KIND="scan")`);
-    }
+  const lookupTables = new Set(streams.filter((s) => s.kind === 'table' && (s.options.KIND ?? '').toLowerCase() === 'lookup').map((s) => s.name));
+  for (const name of lookupTables) {
+    if (!o.lookup) throw oortError('PLAN', `lookup table ${name} needs the runtime to provide lookups, which this one does not yet: use a scan table (KIND="scan")`);
   }
   const tables = new Map<string, TableBuffer>();
-  for (const s of streams) if (s.kind === 'table') tables.set(s.name, new TableBuffer(s.name, retainSize(s.options.RETAIN_SIZE, s.type)));
+  for (const s of streams) if (s.kind === 'table' && !lookupTables.has(s.name)) tables.set(s.name, new TableBuffer(s.name, retainSize(s.options.RETAIN_SIZE, s.type)));
   const streamNames = streams.filter((s) => s.kind === 'stream').map((s) => s.name);
   const tsFields = new Map(streams.map((s) => [s.name, { field: s.options.TIMESTAMP, format: s.options.TIMESTAMP_FORMAT ?? '' }]));
 
@@ -96,6 +103,10 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
 
   // ---------------------------------------------------------------- window and after
   const windowM = win ? node('window') : undefined;
+  const plainJoins = stmt.joins.filter((j) => !lookupTables.has(j.source.name));
+  const joins = plainJoins.length ? compileJoins({ ...stmt, joins: plainJoins }, aliasScope) : undefined;
+  const lookupJoin = lookupTables.size ? new LookupJoin(stmt, lookupTables, aliasScope, () => clock.now()) : undefined;
+  const lookupM = lookupJoin ? node('lookup') : undefined;
   const stage = compileCollectionStage({
     stmt,
     scope,
@@ -103,15 +114,17 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
     // eKuiper's WithAggFields: aggregates in SELECT or GROUP BY dimensions (not HAVING alone)
     aggregate: isAggregateQuery(stmt, o.resolveFunction),
     where: !whereBefore,
-    joins: stmt.joins.length ? compileJoins(stmt, aliasScope) : undefined,
+    // with lookups the joins run here, before the asynchronous lookup step
+    joins: lookupJoin ? undefined : joins,
     sendNilField: opts.sendNilField,
     nextOp,
   });
   metrics.push(...stage.metrics);
 
-  const runCollection = (input: EvalRow[], start: number | undefined, end: number | undefined): void => {
-    let rows = input;
-    if (tables.size) for (const t of tables.values()) rows = rows.concat(t.content);
+  /** Lookups are asynchronous: results leave in arrival order through this chain. */
+  let chain: Promise<void> = Promise.resolve();
+
+  const runStage = (rows: EvalRow[], input: EvalRow[], start: number | undefined, end: number | undefined): void => {
     let out: Row[] | null;
     try {
       out = stage.run(rows, start, end);
@@ -120,15 +133,52 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
       else fail(windowM ?? stage.metrics[0]!, (e as Error).message);
       return;
     }
-    if (!out) return;
+    if (out) deliver(out, input);
+  };
+
+  const runCollection = (input: EvalRow[], start: number | undefined, end: number | undefined): void => {
+    let rows = input;
+    if (tables.size) for (const t of tables.values()) rows = rows.concat(t.content);
+    if (!lookupJoin) {
+      runStage(rows, input, start, end);
+      return;
+    }
+    let joined = rows;
+    if (joins) {
+      try {
+        joined = joins(rows);
+      } catch (e) {
+        fail(lookupM!, `run Join error: ${(e as Error).message}`);
+        return;
+      }
+      if (joined.length === 0) return;
+    }
+    lookupM!.recordsIn++;
+    const lookup = o.lookup!;
+    chain = chain.then(async () => {
+      let found: EvalRow[];
+      try {
+        found = await lookupJoin.apply(joined, lookup);
+      } catch (e) {
+        fail(lookupM!, `run lookup error: ${(e as Error).message}`);
+        return;
+      }
+      if (found.length === 0) return;
+      lookupM!.recordsOut++;
+      runStage(found, input, start, end);
+    });
+  };
+
+  const deliver = (out: Row[], input: EvalRow[]): void => {
     if (!win) {
       // a single record without a window: eKuiper's per-row output
       if (opts.sendMetaToSink) out = out.map((r) => ({ ...r, __meta: input[0]!.meta }));
-      if (!tables.size && out.length > 1) {
+      const joined = tables.size > 0 || lookupJoin !== undefined;
+      if (!joined && out.length > 1) {
         for (const r of out) o.emit([r]);
         return;
       }
-      if (!tables.size && out.length === 0) return;
+      if (!joined && out.length === 0) return;
     }
     o.emit(out);
   };
@@ -207,6 +257,7 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
     metrics,
     process(t: Tuple): void {
       const row: EvalRow = { data: t.data, meta: t.meta, ts: t.ts, emitter: t.emitter };
+      if (lookupTables.has(t.emitter)) return; // a lookup table is queried, not streamed
       const table = tables.get(t.emitter);
       if (table) {
         table.add(row);
@@ -235,6 +286,12 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
     },
     start(): void {
       window?.start();
+    },
+    async idle(): Promise<void> {
+      for (let seen: Promise<void> | undefined; seen !== chain;) {
+        seen = chain;
+        await seen;
+      }
     },
     stop(): void {
       window?.stop();
