@@ -10,6 +10,7 @@ import { collectAnalyticCalls } from './expr/walk.js';
 import { AnalyticKeys, HitState, type CompileScope, type ResolvedFunction } from './expr/scope.js';
 import type { Expr } from '../sql/ast.js';
 import { buildWindowStage } from './window-stage.js';
+import type { LookupFn } from './joins/lookup-join.js';
 
 /** The operators of a rule between its sources and its sinks. */
 export interface Processor {
@@ -21,6 +22,8 @@ export interface Processor {
   dropped(t: Tuple): void;
   start(): void;
   stop(): void;
+  /** Resolves when asynchronous work started so far (lookup joins) has been emitted. */
+  idle?(): Promise<void>;
 }
 
 export interface ProcessorOptions {
@@ -31,6 +34,8 @@ export interface ProcessorOptions {
   resolveFunction(name: string): ResolvedFunction | undefined;
   ignoreCase: boolean;
   emit(rows: Row[]): void;
+  /** Queries a lookup table's source (`Source.lookup`); rules joining a lookup table need it. */
+  lookup?: LookupFn;
 }
 
 export function createScope(o: ProcessorOptions, ruleStart: number): CompileScope {

@@ -14,7 +14,7 @@ import { collectAnalyticCalls, forEachCall, isAggregateQuery } from './expr/walk
 import { formatValue } from './value.js';
 import { compileJoins } from './joins/join-operator.js';
 import { TableBuffer } from './joins/table-buffer.js';
-import { LookupJoin, type LookupFn } from './joins/lookup-join.js';
+import { LookupJoin } from './joins/lookup-join.js';
 import { compileCollectionStage, StageError } from './windows/collection-stage.js';
 import { CountWindow } from './windows/count-window.js';
 import { StateWindow } from './windows/state-window.js';
@@ -23,11 +23,6 @@ import { SlidingWindowV2 } from './windows/sliding-window-v2.js';
 import { unitMs } from './windows/align.js';
 import type { WindowEmit, WindowOperator, WindowSnapshot } from './windows/types.js';
 import { WatermarkMetrics, WatermarkOperator } from './windows/watermark.js';
-
-export interface WindowStageOptions extends ProcessorOptions {
-  /** Queries a lookup table's source (its `lookup` capability); required by rules joining one. */
-  lookup?: LookupFn;
-}
 
 /** The window stage with access to its operator state (for checkpoints). */
 export interface WindowStageProcessor extends Processor {
@@ -46,7 +41,7 @@ const HIT_FUNCS = new Set(['last_hit_count', 'last_hit_time']);
  * a window, the record itself joined with the scan tables) → collection stage
  * (join, WHERE, GROUP BY, HAVING, row_number, ORDER BY, SELECT, LIMIT) → one emission.
  */
-export function buildWindowStage(o: WindowStageOptions): WindowStageProcessor {
+export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
   const { stmt, streams } = o.plan;
   const opts = o.rule.options;
   const eventTime = !!opts.isEventTime;
