@@ -111,9 +111,20 @@ describe('the REST app', () => {
 });
 
 describe('building the app', () => {
-  it('refuses to serve when authentication is asked for, since it is not implemented', () => {
+  it('refuses to serve when authentication is on but no key or token could ever pass', () => {
     const config = testConfig({ overrides: { basic: { authentication: true } } });
-    assert.throws(() => fakeApp({ config }), /basic\.authentication: true is not supported yet/);
+    assert.throws(() => fakeApp({ config, app: { etcDir: '/nonexistent-oort-etc' } }), /no public key .* and no static token/);
+  });
+
+  it('with authentication on, every route but / and /ping needs a token', async () => {
+    const config = testConfig({ overrides: { basic: { authentication: true, authTokens: ['s3cret-token'] } } });
+    const { app } = fakeApp({ config, app: { etcDir: '/nonexistent-oort-etc' } });
+    assert.equal((await app.inject({ method: 'GET', url: '/ping' })).statusCode, 200);
+    const refused = await app.inject({ method: 'GET', url: '/rules' });
+    assert.equal(refused.statusCode, 401);
+    assert.equal(refused.json().error, 6201);
+    const ok = await app.inject({ method: 'GET', url: '/rules', headers: { authorization: 'Bearer s3cret-token' } });
+    assert.equal(ok.statusCode, 200);
   });
 });
 

@@ -3,6 +3,7 @@ import { OortError, type EngineApi, type OortConfig } from '@oort/engine';
 import type { Logger } from '@oort/sdk';
 import { installJsonBodyParser } from './body.js';
 import { installCors } from './cors.js';
+import { installSecurity } from './security/index.js';
 import { sendError } from './http-errors.js';
 import { consoleLogger } from './logger.js';
 import type { RouteContext } from './route-context.js';
@@ -24,6 +25,8 @@ import { ruleSchemaRoutes } from './routes/rule-schema.js';
 export interface BuildAppOptions {
   /** Where errors and warnings go; defaults to the console per `basic.logLevel`/`basic.consoleLog`. */
   log?: Logger;
+  /** Where `mgmt/*.pub` (JWT public keys) are read from when authentication is on; default `etc`. */
+  etcDir?: string;
   /** Enables `GET|POST /stop`, called once the answer is sent. */
   onStop?: () => void;
 }
@@ -35,10 +38,6 @@ export interface BuildAppOptions {
  */
 export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOptions = {}): FastifyInstance {
   const log = opts.log ?? consoleLogger(config.basic.logLevel, config.basic.consoleLog);
-  if (config.basic.authentication) {
-    // Refuse rather than serve an API the operator believes is protected.
-    throw new OortError('GENERAL', 'basic.authentication: true is not supported yet; set it to false and protect the API otherwise (it listens on basic.restIp)');
-  }
   const app = Fastify({
     logger: false,
     bodyLimit: config.basic.maxRequestBodyBytes,
@@ -49,6 +48,7 @@ export function buildApp(engine: EngineApi, config: OortConfig, opts: BuildAppOp
     frameworkErrors: (err, req, reply) => sendError(reply, new OortError('BAD_REQUEST', `Invalid request: ${err.message}`), log, req),
   });
 
+  installSecurity(app, { config, etcDir: opts.etcDir ?? 'etc', tokens: config.basic.authTokens });
   installJsonBodyParser(app);
   installCors(app);
   // bigint (SQL integers) would make JSON.stringify throw; Go would print them as numbers.

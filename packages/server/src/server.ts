@@ -80,7 +80,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
 
   let app: FastifyInstance;
   try {
-    app = buildApp(engine, config, { log, onStop: () => void close().catch(() => {}) });
+    app = buildApp(engine, config, { log, etcDir, onStop: () => void close().catch(() => {}) });
     await app.listen({ port: config.basic.restPort, host: config.basic.restIp });
   } catch (err) {
     await engine.close().catch(() => {});

@@ -35,7 +35,10 @@ export interface OortConfig {
     /** IANA time zone name, or "Local" for the system's. */
     timezone: string;
     ignoreCase: boolean;
+    /** Require a bearer token on every route but `/` and `/ping`: an RS256 JWT signed by a key in `etc/mgmt/*.pub`, or one of `authTokens`. */
     authentication: boolean;
+    /** Static API tokens accepted when `authentication` is on. */
+    authTokens: string[];
     /** When false, `file://` URLs in REST bodies must point inside `<dataDir>/uploads`. */
     allowExternalFileAccess: boolean;
     /** When false, http(s) downloads refuse loopback and private addresses. */
@@ -112,6 +115,7 @@ export function defaultConfig(): OortConfig {
       timezone: 'Local',
       ignoreCase: false,
       authentication: false,
+      authTokens: [],
       allowExternalFileAccess: false,
       enablePrivateNet: false,
       maxRequestBodyBytes: 10 * 1024 * 1024,
