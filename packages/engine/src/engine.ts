@@ -91,6 +91,7 @@ export class Engine implements EngineApi {
       resolveSource,
       globalProps: { httpServerIp: config.source.httpServerIp, httpServerPort: config.source.httpServerPort },
       typeDefaults,
+      sessionScope: options.dataDir,
     });
     const r = config.rule;
     const defaults: Partial<RuleOptions> = {

@@ -16,6 +16,8 @@ export interface SourcePoolEnv {
   globalProps: Record<string, unknown>;
   /** Defaults per connector type from the server configuration (e.g. the MQTT broker address). */
   typeDefaults: Record<string, Record<string, unknown>>;
+  /** Keeps this server's persistent upstream sessions apart from another's (the data folder). */
+  sessionScope?: string;
 }
 
 interface Entry {
@@ -90,7 +92,7 @@ export class SourcePool {
         clock: this.env.clock,
         signal: new AbortController().signal,
       });
-      const node = new SourceNode(def.name, conn.create(), ctx, this.decoderFor(def, props), props);
+      const node = new SourceNode(def.name, conn.create(), ctx, this.decoderFor(def, props), props, this.env.sessionScope);
       const entry: Entry = { node, refs: 0, ready: node.open() };
       e = entry;
       this.entries.set(key, entry);
