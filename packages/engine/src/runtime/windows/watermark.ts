@@ -32,6 +32,8 @@ export interface WatermarkConfig {
  */
 export class WatermarkOperator {
   private events: EvalRow[] = [];
+  /** Released rows before this index are gone. */
+  private head = 0;
   private readonly streamWMs = new Map<string, number>();
   private last = ZERO_TIME;
 
@@ -50,34 +52,49 @@ export class WatermarkOperator {
       this.c.late(row, this.last);
       return;
     }
-    // insert after rows with the same time: equal times keep arrival order
-    let lo = 0, hi = this.events.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.events[mid]!.ts > row.ts) hi = mid;
-      else lo = mid + 1;
+    // insert after rows with the same time: equal times keep arrival order (in-order rows
+    // append at the end, so the common case costs no copying)
+    const ev = this.events;
+    if (ev.length === this.head || ev[ev.length - 1]!.ts <= row.ts) {
+      ev.push(row);
+    } else {
+      let lo = this.head, hi = ev.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ev[mid]!.ts > row.ts) hi = mid;
+        else lo = mid + 1;
+      }
+      ev.splice(lo, 0, row);
     }
-    this.events.splice(lo, 0, row);
     let wm = Number.MAX_SAFE_INTEGER;
     for (const v of this.streamWMs.values()) if (v < wm) wm = v;
     wm -= this.c.lateTolerance;
     if (wm <= this.last) return;
-    let n = 0;
-    while (n < this.events.length && this.events[n]!.ts <= wm) n++;
-    const out = this.events.slice(0, n);
-    this.events = this.events.slice(n);
     this.last = wm;
-    for (const r of out) this.c.release(r);
+    const from = this.head;
+    let n = from;
+    while (n < ev.length && ev[n]!.ts <= wm) n++;
+    this.head = n;
+    for (let i = from; i < n; i++) {
+      const r = ev[i]!;
+      ev[i] = undefined as unknown as EvalRow; // released rows are not kept alive
+      this.c.release(r);
+    }
+    if (this.head > 1024 && this.head * 2 > ev.length) {
+      this.events = ev.slice(this.head);
+      this.head = 0;
+    }
     this.c.watermark?.(wm);
   }
 
   snapshot(): WindowSnapshot {
-    return { v: 1, kind: 'watermark', events: this.events.map(snapRow), streamWMs: Object.fromEntries(this.streamWMs), last: this.last };
+    return { v: 1, kind: 'watermark', events: this.events.slice(this.head).map(snapRow), streamWMs: Object.fromEntries(this.streamWMs), last: this.last };
   }
 
   restore(s: unknown): void {
     const o = checkSnapshot(s, 'watermark');
     this.events = (o.events as RowSnapshot[]).map(unsnapRow);
+    this.head = 0;
     this.streamWMs.clear();
     for (const [k, v] of Object.entries(o.streamWMs as Record<string, number>)) this.streamWMs.set(k, v);
     this.last = o.last as number;
