@@ -68,6 +68,11 @@ export function validateConfig(
       continue;
     }
     v = converted.value;
+    if (spec.enum && typeof v === 'string' && !spec.enum.includes(v)) {
+      // "post" means POST: enumerated words match regardless of case, in their declared spelling
+      const canonical = spec.enum.find((e) => typeof e === 'string' && e.toLowerCase() === (v as string).toLowerCase());
+      if (canonical !== undefined) v = canonical;
+    }
     if (spec.enum && !spec.enum.includes(v)) {
       issues.push({ property: name, message: `property ${name} must be one of ${spec.enum.join(', ')}` });
     }
