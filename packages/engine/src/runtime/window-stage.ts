@@ -85,6 +85,8 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
   // ---------------------------------------------------------------- analytic functions
   const analyticExprs: Expr[] = stmt.fields.map((f) => f.expr);
   if (stmt.where) analyticExprs.push(stmt.where);
+  if (stmt.having) analyticExprs.push(stmt.having);
+  for (const x of stmt.orderBy) analyticExprs.push(x.expr);
   const analyticCalls = collectAnalyticCalls(analyticExprs, o.resolveFunction);
   const analyticM = analyticCalls.length ? node('analytic') : undefined;
   const analytic = analyticCalls.length ? compileAnalyticStep(analyticCalls, aliasScope, compileExpr) : undefined;
