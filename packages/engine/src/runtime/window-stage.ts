@@ -9,7 +9,7 @@ import type { EvalRow, Tuple } from './tuple.js';
 import { compileCondition, compileExpr } from './expr/compile.js';
 import { compileAnalyticStep } from './expr/calls.js';
 import { withSelectAliases } from './expr/projection.js';
-import { AnalyticKeys, type CompileScope } from './expr/scope.js';
+import { AnalyticKeys, MapStateStore, defaultFunctionContext, type CompileScope } from './expr/scope.js';
 import { collectAnalyticCalls, forEachCall, isAggregateQuery } from './expr/walk.js';
 import { formatValue } from './value.js';
 import { compileJoins } from './joins/join-operator.js';
@@ -56,7 +56,18 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
     return m;
   };
 
-  const scope: CompileScope = { ...createScope(o, clock.now()), analytics: new AnalyticKeys() };
+  // function call sites keep their state (lag, acc_*, ...) in stores the snapshot can reach
+  const stores = new Map<number, MapStateStore>();
+  const base = createScope(o, clock.now());
+  const scope: CompileScope = {
+    ...base,
+    analytics: new AnalyticKeys(),
+    functionContext: (id) => {
+      const ctx = defaultFunctionContext(base, id);
+      stores.set(id, ctx.state as MapStateStore);
+      return ctx;
+    },
+  };
   const aliasScope = withSelectAliases(scope, stmt.fields);
   const hits = scope.hits!;
 
@@ -303,6 +314,7 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
         window: window?.snapshot(),
         tables: t,
         hits: { count: hits.count, time: hits.time, aggCount: hits.aggCount, aggTime: hits.aggTime },
+        functions: [...stores].map(([id, st]) => [id, [...st.map]]),
       };
     },
     restore(s: unknown): void {
@@ -313,6 +325,12 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
       for (const [k, b] of tables) if ((o2.tables as Record<string, unknown>)?.[k]) b.restore((o2.tables as Record<string, unknown>)[k]);
       const h = o2.hits as { count: bigint; time: bigint; aggCount: bigint; aggTime: bigint } | undefined;
       if (h) Object.assign(hits, h);
+      for (const [id, entries] of (o2.functions as [number, [string, unknown][]][] | undefined) ?? []) {
+        const st = stores.get(id);
+        if (!st) continue;
+        st.map.clear();
+        for (const [k, v] of entries) st.map.set(k, v);
+      }
     },
   };
 }

@@ -113,6 +113,10 @@ test('a scan table joined with a stream restores its retained rows', () => {
   checkRestore('SELECT name FROM demo INNER JOIN tbl ON demo.id = tbl.id', evs, 2, 10);
 });
 
+test('analytic function state (lag, acc_sum) and hit counters survive a restore', () => {
+  checkRestore('SELECT n, lag(n) AS prev, acc_sum(n) AS total, last_agg_hit_count() AS hits FROM demo GROUP BY COUNTWINDOW(2)', rows([1, 2, 3, 4, 5, 6, 7, 8]), 3, 10);
+});
+
 test('a snapshot of another kind or version is refused', () => {
   const a = instance('SELECT n FROM demo GROUP BY COUNTWINDOW(2)', {}, 0);
   const b = instance('SELECT n FROM demo GROUP BY TUMBLINGWINDOW(ss, 1)', {}, 0);
