@@ -266,10 +266,10 @@ function compileIntrinsic(e: Call, scope: CompileScope): Evaluator | undefined {
     case 'rule_id': { const id = scope.ruleId; return () => id; }
     case 'rule_start': { const t = BigInt(Math.trunc(scope.ruleStart)); return () => t; }
     case 'tstamp': { const clock = scope.clock; return () => BigInt(Math.trunc(clock.now())); }
-    case 'last_hit_count': { const h = scope.hits; return () => h?.count ?? 0n; }
-    case 'last_hit_time': { const h = scope.hits; return () => h?.time ?? 0n; }
-    case 'last_agg_hit_count': { const h = scope.hits; return () => h?.aggCount ?? 0n; }
-    case 'last_agg_hit_time': { const h = scope.hits; return () => h?.aggTime ?? 0n; }
+    case 'last_hit_count': { const h = scope.hits; return () => (h ? BigInt(h.count) : 0n); }
+    case 'last_hit_time': { const h = scope.hits; return () => (h ? BigInt(h.time) : 0n); }
+    case 'last_agg_hit_count': { const h = scope.hits; return () => (h ? BigInt(h.aggCount) : 0n); }
+    case 'last_agg_hit_time': { const h = scope.hits; return () => (h ? BigInt(h.aggTime) : 0n); }
     default: return undefined;
   }
 }

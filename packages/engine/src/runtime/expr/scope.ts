@@ -28,17 +28,20 @@ export interface AliasBinding {
  * an aggregate result passed HAVING and was projected (ts = event time of the result).
  */
 export class HitState {
-  count = 0n;
-  time = 0n;
-  aggCount = 0n;
-  aggTime = 0n;
+  // Plain numbers: onPass runs for every passing row, and a bigint here would allocate twice
+  // per row for functions almost no rule calls; the calls convert with BigInt() when read.
+  // (A state restored from an older snapshot may hold bigints; both forms read the same.)
+  count = 0;
+  time = 0;
+  aggCount = 0;
+  aggTime = 0;
   onPass(ts: number): void {
     this.count++;
-    this.time = BigInt(Math.trunc(ts));
+    this.time = Math.trunc(ts);
   }
   onAggPass(ts: number): void {
     this.aggCount++;
-    this.aggTime = BigInt(Math.trunc(ts));
+    this.aggTime = Math.trunc(ts);
   }
 }
 
