@@ -77,6 +77,9 @@ export class SinkNode {
     return this.queue.full;
   }
 
+  /** For {@link PumpStats}. */
+  readonly clockNow = (): number => this.o.ctx.clock.now();
+
   /** Provisions the sink (configuration errors surface here), then connects in the background. */
   async open(props: Record<string, unknown>): Promise<void> {
     await this.o.sink.provision(this.o.ctx, props);
@@ -105,7 +108,8 @@ export class SinkNode {
     if (this.closed) return;
     const m = this.transformMetrics;
     m.recordsIn++;
-    m.lastInvocation = this.o.ctx.clock.now();
+    // a running pump stamps lastInvocation when it pauses: no clock read per emission
+    if (!this.pumping) m.lastInvocation = this.o.ctx.clock.now();
     if (this.o.batchSize > 0 || this.o.lingerInterval > 0) {
       for (const r of rows) this.batch.push(r);
       if (this.o.batchSize > 0 && this.batch.length >= this.o.batchSize) this.flushBatch();
@@ -171,6 +175,7 @@ export class SinkNode {
     const m = this.metrics;
     const clock = this.o.ctx.clock;
     const interval = this.cacheOptions?.resendIntervalMs ?? 0;
+    const stats = new PumpStats(this);
     let lastWasResend = false;
     while (!this.closed) {
       if (!this.inflight) {
@@ -181,12 +186,13 @@ export class SinkNode {
         this.afterRemove();
         // resendInterval paces the resending of cached items
         if (this.inflightResent && lastWasResend && interval > 0) {
+          stats.flush();
           await this.sleep(interval);
+          stats.restart();
           if (this.closed) break;
         }
       }
       const item = this.inflightResent ? this.withIndicator(this.inflight) : this.inflight;
-      const start = performance.now();
       try {
         await this.o.sink.collect(this.o.ctx, item);
         if (this.inflightResent) m.resent++;
@@ -196,9 +202,9 @@ export class SinkNode {
         this.queue.recovered();
         m.recordsOut++;
         m.messagesProcessed++;
-        m.lastInvocation = clock.now();
-        m.processLatencyUs = Math.round((performance.now() - start) * 1000);
+        stats.sent();
       } catch (e) {
+        stats.flush();
         m.error(e, clock.now());
         if (isRetryable(e)) {
           this.queue.failed();
@@ -206,6 +212,7 @@ export class SinkNode {
           lastWasResend = false;
           if (this.closed) break;
           await this.sleep(backoffDelay(this.attempt++, this.o.retryBackoff ?? CONNECT_BACKOFF));
+          stats.restart();
         } else {
           this.o.ctx.logger.error(`sink ${this.o.name} dropped a result: ${(e as Error).message}`);
           this.inflight = undefined;
@@ -213,6 +220,7 @@ export class SinkNode {
         }
       }
     }
+    stats.flush();
     this.pumping = false;
     if (!this.queue.full) this.o.onDrain();
   }
@@ -266,3 +274,41 @@ export class SinkNode {
   }
 }
 
+
+/**
+ * `last_invocation` and `process_latency_us` of a pump loop without two clock reads per item:
+ * the clock is read when the loop pauses (queue empty, retry, resend pacing) and every
+ * {@link STAMP_EVERY} items while it keeps going; the latency is the loop time per item. A
+ * slow sink (over a millisecond per item) is stamped after every item, as before.
+ */
+class PumpStats {
+  private n = 0;
+  private start = performance.now();
+  private every = STAMP_EVERY;
+  constructor(private readonly node: { readonly metrics: NodeMetrics; readonly transformMetrics: NodeMetrics; readonly clockNow: () => number }) {}
+
+  sent(): void {
+    if (++this.n >= this.every) this.flush();
+  }
+
+  flush(): void {
+    if (this.n === 0) return;
+    const end = performance.now();
+    const perItemUs = ((end - this.start) * 1000) / this.n;
+    const now = this.node.clockNow();
+    const m = this.node.metrics;
+    m.processLatencyUs = Math.round(perItemUs);
+    m.lastInvocation = now;
+    this.node.transformMetrics.lastInvocation = now;
+    this.every = perItemUs > 1000 ? 1 : STAMP_EVERY;
+    this.n = 0;
+    this.start = end;
+  }
+
+  restart(): void {
+    this.n = 0;
+    this.start = performance.now();
+  }
+}
+
+const STAMP_EVERY = 64;
