@@ -10,6 +10,7 @@ import { parseDuration } from './config/index.js';
 import { openKVStore, type KVStore } from './store/index.js';
 import { Catalog } from './catalog/catalog.js';
 import { describeStream, streamSchema } from './catalog/stream-def.js';
+import { maskDeep, restoreMasked } from './catalog/secrets.js';
 import { ConfKeys } from './catalog/conf-keys.js';
 import { SourcePool } from './runtime/source-pool.js';
 import { SystemClock } from './runtime/clock.js';
@@ -191,10 +192,12 @@ export class Engine implements EngineApi {
     return this.rules.create(rule);
   }
   upsertRule(id: string, rule: unknown): boolean {
-    return this.rules.upsert(id, rule);
+    const stored = this.rules.has(id) ? this.rules.get(id) : undefined;
+    return this.rules.upsert(id, stored ? restoreMasked(rule, stored) : rule);
   }
+  /** The rule as stored, with secrets masked (a PUT sending the mask back keeps them). */
   getRule(id: string): unknown {
-    return this.rules.get(id);
+    return maskDeep(this.rules.get(id));
   }
   listRules(): RuleListItem[] {
     return this.rules.list();
@@ -249,7 +252,8 @@ export class Engine implements EngineApi {
     const tables: Record<string, string> = {};
     for (const d of this.catalog.list('stream')) streams[d.name] = d.statement;
     for (const d of this.catalog.list('table')) tables[d.name] = d.statement;
-    return { streams, tables, rules: this.rules.exportRules() };
+    const rules = Object.fromEntries(Object.entries(this.rules.exportRules()).map(([id, text]) => [id, JSON.stringify(maskDeep(JSON.parse(text)))]));
+    return { streams, tables, rules };
   }
 
   /** eKuiper's code semantics: streams and tables are replaced, rules upserted. */
@@ -278,7 +282,7 @@ export class Engine implements EngineApi {
       } catch (e) {
         throw oortError('BAD_REQUEST', `rule ${id} in the ruleset is not valid JSON: ${(e as Error).message}`);
       }
-      this.rules.upsert(id, rule);
+      this.upsertRule(id, rule);
       counts.rules++;
     }
     return counts;

@@ -6,3 +6,4 @@ export { ManualClock, SystemClock } from './runtime/clock.js';
 export { ConsoleLogger } from './runtime/logger.js';
 export { PushServer } from './connectors/httppush/push-server.js';
 export { isPrivateAddress } from './net/private-address.js';
+export { maskDeep, restoreMasked, MASK } from './catalog/secrets.js';

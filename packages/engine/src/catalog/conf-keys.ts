@@ -1,9 +1,9 @@
 import { oortError } from '../errors.js';
 import type { ConfKind } from '../api.js';
 import type { KVStore } from '../store/kv.js';
+import { maskDeep, restoreMasked } from './secrets.js';
 
 const NS = 'confKV';
-const SECRET_RE = /password|token|secret/i;
 
 /**
  * Named connection configurations ("conf keys"), as eKuiper keeps them: file defaults
@@ -34,16 +34,16 @@ export class ConfKeys {
 
   /** The same as {@link list} with secrets masked, for GET responses and exports. */
   listMasked(kind: ConfKind, type: string): Record<string, Record<string, unknown>> {
-    const all = this.list(kind, type);
-    for (const props of Object.values(all)) maskSecrets(props);
-    return all;
+    return maskDeep(this.list(kind, type));
   }
 
   put(kind: ConfKind, type: string, key: string, props: Record<string, unknown>): void {
     if (typeof props !== 'object' || props === null || Array.isArray(props)) {
       throw oortError('CONF_KEY', 'the body must be a JSON object of properties');
     }
-    this.kv.set(NS, `${kind}.${type.toLowerCase()}.${key}`, JSON.stringify(props));
+    // a client that read masked props and sends them back keeps the stored secrets
+    const stored = this.list(kind, type)[key];
+    this.kv.set(NS, `${kind}.${type.toLowerCase()}.${key}`, JSON.stringify(stored ? restoreMasked(props, stored) : props));
   }
 
   delete(kind: ConfKind, type: string, key: string): void {
@@ -75,11 +75,4 @@ export class ConfKeys {
     if (!sinks) throw oortError('CONF_KEY', `conf key ${ref} of sink ${type} is not found`);
     return { ...sinks, ...action };
   }
-}
-
-export function maskSecrets(props: Record<string, unknown>): Record<string, unknown> {
-  for (const k of Object.keys(props)) {
-    if (SECRET_RE.test(k) && props[k] !== undefined && props[k] !== '') props[k] = '******';
-  }
-  return props;
 }

@@ -202,6 +202,10 @@ export class RuleManager {
     this.env.kv.set(NS, id, JSON.stringify(raw));
   }
 
+  has(id: string): boolean {
+    return this.rules.has(id);
+  }
+
   get(id: string): Record<string, unknown> {
     return this.require(id).def.raw;
   }

@@ -1,4 +1,6 @@
 import {
+  maskDeep,
+  restoreMasked,
   OortError,
   loadConfig,
   type ConfKind,
@@ -189,12 +191,12 @@ export class FakeEngine implements EngineApi {
     this.maybeFail('listConfKeys', kind, type);
     const keys = this.confKeys.get(`${kind}.${type}`);
     if (keys === undefined) throw new OortError('CONF_KEY', `no ${kind} type ${type}`);
-    return keys;
+    return maskDeep(keys);
   }
   putConfKey(kind: ConfKind, type: string, key: string, props: Record<string, unknown>): void {
     this.maybeFail('putConfKey', kind, type, key, props);
     const keys = this.confKeys.get(`${kind}.${type}`) ?? {};
-    keys[key] = props;
+    keys[key] = keys[key] ? restoreMasked(props, keys[key]) : props;
     this.confKeys.set(`${kind}.${type}`, keys);
   }
   deleteConfKey(kind: ConfKind, type: string, key: string): void {
