@@ -1,4 +1,4 @@
-import type { Clock, ConnectorDef, Logger, Row, Sink, SinkItem } from '@oort/sdk';
+import type { Clock, ConnectorDef, Logger, Row, Sink, SinkItem, Source, StreamContext } from '@oort/sdk';
 import { parseDuration, validateConfig } from '@oort/sdk';
 import { oortError } from '../errors.js';
 import type { RuleDef } from '../rules/rule-def.js';
@@ -90,6 +90,11 @@ export class RuleTopology {
       resolveFunction: env.resolveFunction,
       ignoreCase: env.ignoreCase,
       emit: (rows) => this.emit(rows),
+      lookup: (table, fields, keys, values) => {
+        const l = this.lookups.get(table);
+        if (!l) return Promise.reject(new Error(`lookup table ${table} is not open`));
+        return l.source.lookup!(l.ctx, fields, keys, values);
+      },
     });
     if ((rule.options.qos >= 1 || rule.options.enableSaveStateBeforeStop === true) && env.kv) {
       this.checkpointer = new RuleCheckpointer({
@@ -189,12 +194,18 @@ export class RuleTopology {
   }
 
 
-  /** Opens sinks, then subscribes to the shared sources. */
+  private readonly lookups = new Map<string, { source: Source; ctx: StreamContext }>();
+
+  /** Opens sinks and lookup tables, then subscribes to the shared sources. */
   async open(): Promise<void> {
     this.checkpointer?.restore();
     await Promise.all(this.sinks.map((s, i) => s.open(this.sinkProps[i]!)));
     for (let i = 0; i < this.plan.streams.length; i++) {
       const def = this.plan.streams[i]!;
+      if (def.kind === 'table' && (def.options.KIND ?? '').toLowerCase() === 'lookup') {
+        this.lookups.set(def.name, await this.env.sources.openLookup(def, this.rule.id));
+        continue;
+      }
       const node = await this.env.sources.acquire(def);
       if (this.closed) {
         await this.env.sources.release(node);
@@ -296,6 +307,7 @@ export class RuleTopology {
 
   /** Resolves when every sink has sent what it was given. */
   async idle(): Promise<void> {
+    await this.processor.idle?.();
     while (this.sinks.some((s) => s.pending > 0)) await new Promise((r) => setImmediate(r));
   }
 
@@ -315,6 +327,7 @@ export class RuleTopology {
     this.abort.abort();
     await Promise.all(this.sinks.map((s) => s.close()));
     await Promise.all(this.sourceNodes.map((n) => this.env.sources.release(n)));
+    await Promise.all([...this.lookups.values()].map(({ source, ctx }) => Promise.resolve(source.close(ctx)).catch(() => undefined)));
   }
 
   metrics(out: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { Clock, ConnectorDef, Logger, Source } from '@oort/sdk';
+import type { Clock, ConnectorDef, Logger, Source, StreamContext } from '@oort/sdk';
 import { validateConfig } from '@oort/sdk';
 import { oortError } from '../errors.js';
 import type { StreamDef } from '../catalog/stream-def.js';
@@ -108,6 +108,22 @@ export class SourcePool {
       throw oortError('PLAN', `cannot open source of stream ${def.name}: ${(err as Error).message}`, err);
     }
     return e.node;
+  }
+
+  /**
+   * A lookup table's source, for one rule: provisioned but never subscribed (it answers
+   * `lookup` calls; connecting would start polling, as a SQL source does).
+   */
+  async openLookup(def: StreamDef, ruleId: string): Promise<{ source: Source; ctx: StreamContext }> {
+    const conn = this.env.resolveSource(def.type);
+    if (!conn) throw oortError('PLAN', `source type ${def.type} of table ${def.name} is not found (install a plugin providing it)`);
+    const source = conn.create();
+    if (typeof source.lookup !== 'function') throw oortError('PLAN', `source type ${def.type} of table ${def.name} cannot serve lookups`);
+    let props = this.sourceProps(def);
+    if (conn.schema) props = validateConfig(conn.schema, props).props;
+    const ctx = createStreamContext({ ruleId, opId: `lookup_${def.name}`, logger: this.env.logger, clock: this.env.clock, signal: new AbortController().signal });
+    await source.provision(ctx, props);
+    return { source, ctx };
   }
 
   async release(node: SourceNode): Promise<void> {

@@ -24,6 +24,8 @@ export class MemorySource implements Source {
     this.topic = p.datasource as string;
     this.key = typeof p.key === 'string' && p.key ? p.key : undefined;
     if (this.topic.split('/').indexOf('#') >= 0 && !this.topic.endsWith('#')) throw new ConfigError(`invalid topic ${this.topic}: # must be the last level`);
+    // a lookup table starts collecting its topic now, not at its first lookup
+    if (this.key && !this.table) this.table = memoryBus.acquireTable(this.topic, this.key);
   }
 
   connect(_ctx: StreamContext, io: SourceIO): void {
