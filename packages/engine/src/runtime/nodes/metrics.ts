@@ -22,12 +22,50 @@ export class NodeMetrics {
   lastTryTime = 0;
   /** Returns the current queue length of the node, if it has one. */
   bufferLength: () => number = () => 0;
+  /** Counters a shared node keeps once for all its subscribers, and their values at {@link link}. */
+  private shared?: SharedCounters;
+  private sharedIn0 = 0;
+  private sharedOut0 = 0;
 
   constructor(
     /** Node id as in `GET /rules/{id}/topo`: `source_demo`, `op_2_filter`, `sink_mqtt_0`. */
     readonly id: string,
     readonly withConnection = false,
   ) {}
+
+  /**
+   * From now on also report what `c` counts (a source shared by many rules counts each
+   * message once, not once per rule). The node's own fields keep counting what is only its own.
+   */
+  link(c: SharedCounters): void {
+    this.unlink();
+    this.shared = c;
+    this.sharedIn0 = c.recordsIn;
+    this.sharedOut0 = c.recordsOut;
+  }
+
+  /** Stops following the shared counters, keeping what they counted so far. */
+  unlink(): void {
+    const c = this.shared;
+    if (!c) return;
+    this.recordsIn = this.totalIn;
+    this.recordsOut = this.totalOut;
+    this.lastInvocation = this.totalLastInvocation;
+    this.shared = undefined;
+  }
+
+  get totalIn(): number {
+    return this.recordsIn + (this.shared ? this.shared.recordsIn - this.sharedIn0 : 0);
+  }
+
+  get totalOut(): number {
+    return this.recordsOut + (this.shared ? this.shared.recordsOut - this.sharedOut0 : 0);
+  }
+
+  get totalLastInvocation(): number {
+    const c = this.shared;
+    return c && c.recordsIn !== this.sharedIn0 ? Math.max(this.lastInvocation, c.lastInvocation) : this.lastInvocation;
+  }
 
   error(err: unknown, now: number): void {
     this.exceptions++;
@@ -46,12 +84,12 @@ export class NodeMetrics {
 
   writeTo(out: Record<string, unknown>): void {
     const p = `${this.id}_0_`;
-    out[p + 'records_in_total'] = this.recordsIn;
-    out[p + 'records_out_total'] = this.recordsOut;
+    out[p + 'records_in_total'] = this.totalIn;
+    out[p + 'records_out_total'] = this.totalOut;
     out[p + 'messages_processed_total'] = this.messagesProcessed;
     out[p + 'process_latency_us'] = this.processLatencyUs;
     out[p + 'buffer_length'] = this.bufferLength();
-    out[p + 'last_invocation'] = this.lastInvocation;
+    out[p + 'last_invocation'] = this.totalLastInvocation;
     out[p + 'exceptions_total'] = this.exceptions;
     out[p + 'last_exception'] = this.lastException;
     out[p + 'last_exception_time'] = this.lastExceptionTime;
@@ -63,4 +101,11 @@ export class NodeMetrics {
       out[p + 'connection_last_try_time'] = this.lastTryTime;
     }
   }
+}
+
+/** Plain counters a shared node bumps once per message; see {@link NodeMetrics.link}. */
+export class SharedCounters {
+  recordsIn = 0;
+  recordsOut = 0;
+  lastInvocation = 0;
 }

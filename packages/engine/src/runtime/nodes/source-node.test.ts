@@ -121,3 +121,42 @@ describe('SourceNode acknowledgements', () => {
     assert.equal(r.got.length, 1);
   });
 });
+
+describe('SourceNode metrics', () => {
+  const counts = (m: NodeMetrics) => {
+    const out: Record<string, unknown> = {};
+    m.writeTo(out);
+    return [out[`${m.id}_0_records_in_total`], out[`${m.id}_0_records_out_total`]];
+  };
+
+  it('counts each message once for all rules, and a rule that joins later only from then on', async () => {
+    let fail = false;
+    const { n, src } = node(() => {
+      if (fail) throw new Error('bad payload');
+      return [{ a: 1 }, { a: 2 }];
+    });
+    const early = rule(0), late = rule(0);
+    n.subscribe(early.sub);
+    await n.open();
+    await tick();
+    src.io!.bytes(new Uint8Array([1]));
+    n.subscribe(late.sub);
+    src.io!.bytes(new Uint8Array([2]));
+    fail = true;
+    src.io!.bytes(new Uint8Array([3]));
+    assert.deepEqual(counts(early.sub.sourceMetrics), [3, 3]);
+    assert.deepEqual(counts(early.sub.decoderMetrics), [3, 4]);
+    assert.deepEqual(counts(late.sub.sourceMetrics), [2, 2]);
+    assert.deepEqual(counts(late.sub.decoderMetrics), [2, 2]);
+    assert.equal(late.sub.decoderMetrics.exceptions, 1);
+    assert.ok(late.sub.sourceMetrics.totalLastInvocation > 0);
+
+    // a rule that leaves keeps what it counted
+    n.unsubscribe(late.sub);
+    fail = false;
+    src.io!.bytes(new Uint8Array([4]));
+    assert.deepEqual(counts(late.sub.sourceMetrics), [2, 2]);
+    assert.deepEqual(counts(early.sub.sourceMetrics), [4, 4]);
+    assert.deepEqual(counts(early.sub.decoderMetrics), [4, 6]);
+  });
+});

@@ -2,7 +2,7 @@ import type { Delivery, DeliveryRequest, Meta, Row, Source, SourceIO, StreamCont
 import { AckToken } from '../../rules/checkpoint/ack-token.js';
 import { sessionIdFor } from '../../rules/checkpoint/session-id.js';
 import type { Tuple } from '../tuple.js';
-import { NodeMetrics } from './metrics.js';
+import { NodeMetrics, SharedCounters } from './metrics.js';
 import { backoffDelay, CONNECT_BACKOFF } from './backoff.js';
 
 /** What a rule registers with a shared source. */
@@ -37,6 +37,14 @@ export interface Decoder {
  */
 export class SourceNode {
   private readonly subs = new Set<SourceSubscriber>();
+  /** `subs` as an array (replaced, never mutated, on (un)subscribe): the fan-out walks it per row. */
+  private list: readonly SourceSubscriber[] = [];
+  /**
+   * Counted once per message for every subscriber (each one's metrics report these minus
+   * their value when it subscribed), instead of walking the subscribers to bump counters.
+   */
+  private readonly sourceCount = new SharedCounters();
+  private readonly decoderCount = new SharedCounters();
   private readonly drainListeners: (() => void)[] = [];
   private paused = false;
   private closed = false;
@@ -76,7 +84,12 @@ export class SourceNode {
 
   /** The first subscriber starts the connection, so the source knows whether to keep a session. */
   subscribe(sub: SourceSubscriber): void {
-    this.subs.add(sub);
+    if (!this.subs.has(sub)) {
+      this.subs.add(sub);
+      this.list = [...this.subs];
+      sub.sourceMetrics.link(this.sourceCount);
+      sub.decoderMetrics.link(this.decoderCount);
+    }
     if (this.provisioned) this.startConnecting();
     else if (this.connecting && (sub.qos ?? 0) >= 1 && !this.delivery?.acknowledged) {
       this.ctx.logger.warn(
@@ -86,7 +99,10 @@ export class SourceNode {
   }
 
   unsubscribe(sub: SourceSubscriber): void {
-    this.subs.delete(sub);
+    if (!this.subs.delete(sub)) return;
+    this.list = [...this.subs];
+    sub.sourceMetrics.unlink();
+    sub.decoderMetrics.unlink();
   }
 
   /** Provisions (config errors throw here) and connects in the background with retries. */
@@ -139,10 +155,8 @@ export class SourceNode {
   private ingestBytes(payload: Uint8Array, meta: Meta | undefined, ts: number | undefined, d?: Delivery | (() => void)): boolean {
     const now = ts ?? this.ctx.clock.now();
     const m = meta ?? {};
-    for (const s of this.subs) {
-      s.sourceMetrics.recordsIn++;
-      s.sourceMetrics.lastInvocation = now;
-    }
+    this.sourceCount.recordsIn++;
+    this.sourceCount.lastInvocation = now;
     let decoded: Row | Row[];
     if (!this.decoder) {
       decoded = { self: payload };
@@ -156,40 +170,36 @@ export class SourceNode {
         return !this.paused;
       }
     }
-    for (const s of this.subs) {
-      s.sourceMetrics.recordsOut++;
-      s.decoderMetrics.recordsIn++;
-    }
-    return this.fanOut(decoded, m, now, true, d);
+    this.sourceCount.recordsOut++;
+    this.decoderCount.recordsIn++;
+    return this.fanOut(decoded, m, now, d);
   }
 
   private ingestRows(data: Row | Row[], meta: Meta, ts: number, d?: Delivery | (() => void)): boolean {
-    for (const s of this.subs) {
-      s.sourceMetrics.recordsIn++;
-      s.sourceMetrics.recordsOut++;
-      s.sourceMetrics.lastInvocation = ts;
-      s.decoderMetrics.recordsIn++;
-    }
-    return this.fanOut(data, meta, ts, true, d);
+    this.sourceCount.recordsIn++;
+    this.sourceCount.recordsOut++;
+    this.sourceCount.lastInvocation = ts;
+    this.decoderCount.recordsIn++;
+    return this.fanOut(data, meta, ts, d);
   }
 
   private failed(err: Error, now: number): void {
-    for (const s of this.subs) {
-      s.sourceMetrics.recordsOut++;
-      s.decoderMetrics.recordsIn++;
+    this.sourceCount.recordsOut++;
+    this.decoderCount.recordsIn++;
+    for (const s of this.list) {
       s.decoderMetrics.error(err, now);
       s.error(err);
     }
   }
 
-  private fanOut(data: Row | Row[], meta: Meta, ts: number, countDecoder: boolean, d?: Delivery | (() => void)): boolean {
+  private fanOut(data: Row | Row[], meta: Meta, ts: number, d?: Delivery | (() => void)): boolean {
     let ok = true;
     // the node holds the token while fanning out; rules at QoS >= 1 add their own holds
     const token = d ? AckToken.of(d) : undefined;
     if (Array.isArray(data)) {
-      for (const row of data) ok = this.deliver({ emitter: this.stream, data: row, meta, ts }, countDecoder, token) && ok;
+      for (const row of data) ok = this.deliver({ emitter: this.stream, data: row, meta, ts }, token) && ok;
     } else {
-      ok = this.deliver({ emitter: this.stream, data, meta, ts }, countDecoder, token);
+      ok = this.deliver({ emitter: this.stream, data, meta, ts }, token);
     }
     // with no rule left (one stopping) nobody covered it: keep it upstream for the next run
     if (this.subs.size) token?.done();
@@ -198,12 +208,11 @@ export class SourceNode {
     return ok;
   }
 
-  private deliver(t: Tuple, countDecoder: boolean, token: AckToken | undefined): boolean {
+  private deliver(t: Tuple, token: AckToken | undefined): boolean {
     let ok = true;
-    for (const s of this.subs) {
-      if (countDecoder) s.decoderMetrics.recordsOut++;
-      if (!s.push(t, token)) ok = false;
-    }
+    this.decoderCount.recordsOut++;
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) if (!list[i]!.push(t, token)) ok = false;
     return ok;
   }
 
