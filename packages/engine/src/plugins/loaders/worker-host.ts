@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { FunctionDef, PluginModule, Sink, Source, StreamContext, TimerHandle } from '@oort/sdk';
 import { pluginModuleOf, resolveDeclared, type Declared, type ResolvedSymbols } from './module-shape.js';
 import { RESEND, SyncResponder, type SyncBuffers } from './sync-responder.js';
+import { SystemClock } from '../../runtime/clock.js';
 
 interface WorkerInput {
   main: string;
@@ -29,17 +30,7 @@ process.on('exit', (code) => {
   if (syncInFlight) syncReplies.reply(syncInFlight, { ok: false, error: `the worker exited with code ${code}`, retryable: true });
 });
 
-const clock = {
-  now: () => Date.now(),
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    const t = setTimeout(fn, ms);
-    return { cancel: () => clearTimeout(t) };
-  },
-  setInterval(fn: () => void, ms: number): TimerHandle {
-    const t = setInterval(fn, ms);
-    return { cancel: () => clearInterval(t) };
-  },
-};
+const clock = new SystemClock();
 
 const logger = {
   debug: (msg: string, ...a: unknown[]) => post({ type: 'log', level: 'debug', msg: fmt(msg, a) }),
