@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import type { FunctionDef, PluginModule, Sink, Source, StreamContext, TimerHandle } from '@oort/sdk';
+import type { FunctionDef, PluginModule, Sink, Source, StreamContext } from '@oort/sdk';
 import { pluginModuleOf, resolveDeclared, type Declared, type ResolvedSymbols } from './module-shape.js';
 import { RESEND, SyncResponder, type SyncBuffers } from './sync-responder.js';
 import { SystemClock } from '../../runtime/clock.js';
