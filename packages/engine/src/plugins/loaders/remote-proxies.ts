@@ -25,9 +25,10 @@ export function remotePlugin(host: RemoteHost, ready: ReadyInfo, schema: SchemaM
   const sinks = new Map<string, ConnectorDef<Sink>>();
   const functions = new Map<string, FunctionDef>();
   for (const s of ready.sources) sources.set(s, withSchema({ create: () => new RemoteSource(host, s) }, schema[s] ?? ready.schemas?.[s]));
+  const inFlight = (ready as ReadyInfo & { collectsInOrder?: boolean }).collectsInOrder === true ? REMOTE_SINK_IN_FLIGHT : 1;
   for (const s of ready.sinks) {
     const kind = ready.sinkKinds?.[s] ?? 'tuple';
-    sinks.set(s, withSchema({ create: () => new RemoteSink(host, s, kind, structured) }, schema[s] ?? ready.schemas?.[s]));
+    sinks.set(s, withSchema({ create: () => new RemoteSink(host, s, kind, structured, inFlight) }, schema[s] ?? ready.schemas?.[s]));
   }
   const aggregates = new Set(ready.aggregates ?? []);
   for (const f of ready.functions) functions.set(f, remoteFunction(host, f, aggregates.has(f) ? 'aggregate' : 'scalar'));
@@ -46,6 +47,14 @@ export function remotePlugin(host: RemoteHost, ready: ReadyInfo, schema: SchemaM
     },
   };
 }
+
+/**
+ * Collects an isolated sink keeps outstanding (one thread or process round trip per result
+ * bounded it to about 90 k/s): only when the runtime says, with `collectsInOrder` in its ready
+ * message, that it runs the collects of one instance one after another, so the plugin still
+ * sees each collect settle before the next starts, as the Sink contract promises.
+ */
+export const REMOTE_SINK_IN_FLIGHT = 64;
 
 /** How long a replaced or deleted isolated plugin with functions keeps answering calls. */
 export const FUNCTION_RETIRE_GRACE_MS = 5000;
@@ -99,6 +108,8 @@ class RemoteSink implements Sink {
     private readonly symbol: string,
     readonly kind: 'bytes' | 'tuple',
     private readonly structured: boolean,
+    /** See {@link REMOTE_SINK_IN_FLIGHT}; the sink node confirms and resends in order. */
+    readonly maxInFlight = 1,
   ) {}
 
   provision(_ctx: StreamContext, props: Record<string, unknown>): void {

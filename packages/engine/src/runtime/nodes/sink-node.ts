@@ -7,6 +7,40 @@ import { SinkCache } from '../cache/sink-cache.js';
 import { MemorySinkQueue, type SinkQueue } from '../cache/sink-queue.js';
 import { SinkMetrics } from '../cache/sink-metrics.js';
 import { sinkCacheDir } from '../cache/cache-dir.js';
+import { RingQueue } from './ring-queue.js';
+
+/**
+ * A sink that can take more than one item before the first is confirmed declares how many:
+ * the node then keeps up to `maxInFlight` collects outstanding, confirms them in order, and
+ * after a retryable failure of item k resends k and every item sent after it, in order (at
+ * least once: items after k that had landed are sent again). Read once, after `provision`
+ * (so it may depend on the action's properties). With the sink cache on it applies only when
+ * the cache can keep several unconfirmed items at stop ({@link MultiStopQueue}) and no
+ * `resendInterval` paces resends; otherwise items go one at a time.
+ */
+export interface PipelinedSink extends Sink {
+  readonly maxInFlight?: number;
+}
+
+/** A sink queue whose `stop` also takes a list of unconfirmed items, kept in order before the rest. */
+interface MultiStopQueue extends SinkQueue {
+  readonly stopsMany: true;
+  stop(inflight: SinkItem | readonly SinkItem[] | undefined): void;
+}
+const stopsMany = (q: SinkQueue): q is MultiStopQueue => (q as Partial<MultiStopQueue>).stopsMany === true;
+
+/** An outstanding collect of a pipelined sink; `done` resolves with the error, if any. */
+interface Sent {
+  item: SinkItem;
+  resent: boolean;
+  done: Promise<SendFailure | undefined>;
+}
+
+class SendFailure {
+  constructor(readonly error: unknown) {}
+}
+const noFailure = (): undefined => undefined;
+const toFailure = (e: unknown): SendFailure => new SendFailure(e);
 
 export interface SinkNodeOptions {
   /** `mqtt_0`: sink type and action index. */
@@ -59,18 +93,29 @@ export class SinkNode {
   private retryTimer?: TimerHandle;
   private wake?: () => void;
   private attempt = 0;
+  /** Collects allowed outstanding (see {@link PipelinedSink}); 1 sends one at a time. */
+  private window = 1;
+  /** Pipelined: collects sent and not yet confirmed, oldest first. */
+  private readonly sent = new RingQueue<Sent>();
+  /** Pipelined: items to send again, in order, before the queue (after a retryable failure). */
+  private retry: SinkItem[] = [];
 
   constructor(private readonly o: SinkNodeOptions) {
     this.transformMetrics = new NodeMetrics(`op_${o.name}_0_transform`);
     this.metrics = new SinkMetrics(`sink_${o.name}`, true);
     this.queue = new MemorySinkQueue(o.bufferLength);
-    this.metrics.bufferLength = () => this.queue.length + (this.inflight ? 1 : 0);
+    this.metrics.bufferLength = () => this.queue.length + (this.inflight ? 1 : 0) + this.unconfirmed;
     this.transformMetrics.bufferLength = () => this.batch.length;
   }
 
   /** Items queued or batched and not yet sent. */
   get pending(): number {
-    return this.queue.length + this.batch.length + (this.inflight || this.pumping ? 1 : 0);
+    return this.queue.length + this.batch.length + (this.inflight || this.pumping ? 1 : 0) + this.unconfirmed;
+  }
+
+  /** Pipelined: items sent and not confirmed, or waiting to be resent. */
+  private get unconfirmed(): number {
+    return this.sent.length + this.retry.length;
   }
 
   get full(): boolean {
@@ -84,6 +129,9 @@ export class SinkNode {
   async open(props: Record<string, unknown>): Promise<void> {
     await this.o.sink.provision(this.o.ctx, props);
     this.setUpCache(props);
+    const max = Math.floor(Number((this.o.sink as PipelinedSink).maxInFlight ?? 1));
+    const cacheAllows = !this.cache || (stopsMany(this.queue) && !(this.cacheOptions!.resendIntervalMs > 0));
+    this.window = max > 1 && cacheAllows ? max : 1;
     void this.connectLoop();
   }
 
@@ -168,7 +216,7 @@ export class SinkNode {
   private pump(): void {
     if (this.pumping || !this.connected || this.closed) return;
     this.pumping = true;
-    this.running = this.run();
+    this.running = this.window > 1 ? this.runPipelined() : this.run();
   }
 
   private async run(): Promise<void> {
@@ -225,6 +273,71 @@ export class SinkNode {
     if (!this.queue.full) this.o.onDrain();
   }
 
+  /**
+   * The pump of a pipelined sink: keeps up to `window` collects outstanding and confirms them
+   * in order. A retryable failure of the oldest waits for the others to settle, then resends it
+   * and everything sent after it, in order, after a backoff; a non-retryable one drops only
+   * that item.
+   */
+  private async runPipelined(): Promise<void> {
+    const m = this.metrics;
+    const clock = this.o.ctx.clock;
+    const stats = new PumpStats(this);
+    const sent = this.sent;
+    for (;;) {
+      while (!this.closed && sent.length < this.window) {
+        const again = this.retry.length > 0;
+        const item = again ? this.retry.shift() : this.queue.shift();
+        if (item === undefined) break;
+        const resent = again || this.queue.lastShiftResent;
+        if (!again) this.afterRemove();
+        sent.push({ item, resent, done: this.send(resent ? this.withIndicator(item) : item) });
+      }
+      const head = sent.shift();
+      if (head === undefined) break;
+      const failure = await head.done;
+      if (failure === undefined) {
+        if (head.resent) m.resent++;
+        this.attempt = 0;
+        this.queue.recovered();
+        m.recordsOut++;
+        m.messagesProcessed++;
+        stats.sent();
+        continue;
+      }
+      stats.flush();
+      m.error(failure.error, clock.now());
+      if (isRetryable(failure.error)) {
+        // items sent after this one may have landed or not: send them all again, in order
+        const again = [head.item];
+        for (let s = sent.shift(); s !== undefined; s = sent.shift()) {
+          const f = await s.done;
+          if (f) m.error(f.error, clock.now());
+          again.push(s.item);
+        }
+        this.retry = again.concat(this.retry);
+        this.queue.failed();
+        if (this.closed) break;
+        await this.sleep(backoffDelay(this.attempt++, this.o.retryBackoff ?? CONNECT_BACKOFF));
+        stats.restart();
+      } else {
+        this.o.ctx.logger.error(`sink ${this.o.name} dropped a result: ${(failure.error as Error).message}`);
+        this.queue.dropped++;
+      }
+    }
+    stats.flush();
+    this.pumping = false;
+    if (!this.queue.full) this.o.onDrain();
+  }
+
+  private send(item: SinkItem): Promise<SendFailure | undefined> {
+    try {
+      return this.o.sink.collect(this.o.ctx, item).then(noFailure, toFailure);
+    } catch (e) {
+      return Promise.resolve(new SendFailure(e));
+    }
+  }
+
   private afterRemove(): void {
     if (this.blocked && !this.queue.full) {
       this.blocked = false;
@@ -255,7 +368,7 @@ export class SinkNode {
     this.flushBatch();
     const deadline = Date.now() + timeoutMs;
     const failing = () => this.cache !== undefined && this.attempt > 0;
-    while (this.connected && (this.queue.length || this.inflight) && !failing() && Date.now() < deadline) {
+    while (this.connected && (this.queue.length || this.inflight || this.unconfirmed) && !failing() && Date.now() < deadline) {
       this.pump();
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -264,8 +377,18 @@ export class SinkNode {
     this.wake?.();
     // let a send in progress settle so its item is neither lost nor kept twice
     await Promise.race([this.running, new Promise((r) => setTimeout(r, Math.max(0, Math.min(1000, deadline - Date.now()))))]);
-    this.queue.stop(this.inflight);
+    if (this.window > 1 && stopsMany(this.queue)) {
+      // a cache keeps what was sent and not confirmed, in order, before what is queued
+      const unconfirmed = [...this.retry];
+      for (let s = this.sent.shift(); s !== undefined; s = this.sent.shift()) unconfirmed.push(s.item);
+      this.queue.stop(unconfirmed);
+    } else {
+      this.queue.stop(this.inflight);
+      if (this.unconfirmed) this.o.ctx.logger.warn(`sink ${this.o.name} dropped ${this.unconfirmed} unconfirmed results at stop`);
+    }
     this.inflight = undefined;
+    this.sent.clear();
+    this.retry = [];
     try {
       await this.o.sink.close(this.o.ctx);
     } catch (e) {
