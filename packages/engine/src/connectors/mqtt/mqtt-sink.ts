@@ -2,6 +2,9 @@ import { ConfigError, IOError, validateConfig, type ConfigSchema, type Connectio
 import { connect, type MqttClient } from 'mqtt';
 import { backoff, clientOptions, MIN_RECONNECT_MS, mqttConnectionSchema } from './client-options.js';
 
+/** Below Mosquitto's default per-client queue (1,000) with room for other clients' traffic. */
+export const MQTT_SINK_IN_FLIGHT = 64;
+
 export const mqttSinkSchema: ConfigSchema = {
   ...mqttConnectionSchema,
   topic: { type: 'string', required: true, description: 'topic to publish to; may be a {{...}} template' },
@@ -13,10 +16,16 @@ export const mqttSinkSchema: ConfigSchema = {
 /**
  * Publishes each encoded result to an MQTT topic. `collect` resolves once the broker has
  * acknowledged per QoS (written to the socket for QoS 0) and throws IOError while the
- * client is disconnected.
+ * client is disconnected. Several publishes may be outstanding (`maxInFlight`).
  */
 export class MqttSink implements Sink {
   readonly kind = 'bytes';
+  /**
+   * Publishes the sink node keeps outstanding (see PipelinedSink in runtime/nodes/sink-node.ts):
+   * at QoS 1/2 one PUBACK round trip per result bounded the rate; mqtt.js keeps the packets in
+   * order on the connection, and the node resends from the first failed one.
+   */
+  readonly maxInFlight = MQTT_SINK_IN_FLIGHT;
   private props: Record<string, unknown> = {};
   private client: MqttClient | undefined;
 
