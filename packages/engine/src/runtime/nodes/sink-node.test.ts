@@ -87,6 +87,8 @@ describe('SinkNode with a pipelined sink', () => {
     assert.equal(sink.maxOutstanding, 4);
     assert.deepEqual(sink.landed, rows(0, 10).map((r) => r.n));
     assert.equal(node.pending, 0);
+    assert.ok(node.metrics.lastInvocation > 0, 'sink lastInvocation');
+    assert.ok(node.transformMetrics.lastInvocation > 0, 'transform lastInvocation');
     await node.close();
   });
 
@@ -148,6 +150,24 @@ describe('SinkNode with a pipelined sink', () => {
     await closing;
     assert.deepEqual(sink.landed, [0, 1, 2]);
     assert.equal(node.metrics.recordsOut, 3);
+  });
+
+  it('stamps last invocation of the sink and its transform while a pump keeps running', async () => {
+    const sink = new HeldSink(1);
+    const node = sinkNode(sink);
+    await node.open({});
+    node.push(rows(0, 1));
+    await until(() => sink.calls.length === 1);
+    node.transformMetrics.lastInvocation = 0;
+    node.push(rows(1, 2)); // arrives while the pump waits for item 0
+    assert.equal(node.transformMetrics.lastInvocation, 0);
+    sink.next();
+    await until(() => sink.calls.length === 1);
+    sink.next();
+    await until(() => node.metrics.recordsOut === 2);
+    assert.ok(node.transformMetrics.lastInvocation > 0);
+    assert.ok(node.metrics.lastInvocation > 0);
+    await node.close();
   });
 
   it('sends one item at a time when the sink does not declare maxInFlight', async () => {

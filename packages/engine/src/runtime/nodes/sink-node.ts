@@ -124,6 +124,8 @@ export class SinkNode {
 
   /** For {@link PumpStats}. */
   readonly clockNow = (): number => this.o.ctx.clock.now();
+  /** An emission arrived while a pump ran: the pump stamps the transform's lastInvocation. */
+  transformStampDue = false;
 
   /** Provisions the sink (configuration errors surface here), then connects in the background. */
   async open(props: Record<string, unknown>): Promise<void> {
@@ -158,6 +160,7 @@ export class SinkNode {
     m.recordsIn++;
     // a running pump stamps lastInvocation when it pauses: no clock read per emission
     if (!this.pumping) m.lastInvocation = this.o.ctx.clock.now();
+    else this.transformStampDue = true;
     if (this.o.batchSize > 0 || this.o.lingerInterval > 0) {
       for (const r of rows) this.batch.push(r);
       if (this.o.batchSize > 0 && this.batch.length >= this.o.batchSize) this.flushBatch();
@@ -408,21 +411,26 @@ class PumpStats {
   private n = 0;
   private start = performance.now();
   private every = STAMP_EVERY;
-  constructor(private readonly node: { readonly metrics: NodeMetrics; readonly transformMetrics: NodeMetrics; readonly clockNow: () => number }) {}
+  constructor(private readonly node: { readonly metrics: NodeMetrics; readonly transformMetrics: NodeMetrics; readonly clockNow: () => number; transformStampDue: boolean }) {}
 
   sent(): void {
     if (++this.n >= this.every) this.flush();
   }
 
   flush(): void {
+    const due = this.node.transformStampDue;
+    if (this.n === 0 && !due) return;
+    const now = this.node.clockNow();
+    if (due) {
+      this.node.transformStampDue = false;
+      this.node.transformMetrics.lastInvocation = now;
+    }
     if (this.n === 0) return;
     const end = performance.now();
     const perItemUs = ((end - this.start) * 1000) / this.n;
-    const now = this.node.clockNow();
     const m = this.node.metrics;
     m.processLatencyUs = Math.round(perItemUs);
     m.lastInvocation = now;
-    this.node.transformMetrics.lastInvocation = now;
     this.every = perItemUs > 1000 ? 1 : STAMP_EVERY;
     this.n = 0;
     this.start = end;
