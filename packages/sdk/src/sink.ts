@@ -30,6 +30,19 @@ export interface SinkItem {
  */
 export interface Sink {
   readonly kind: 'bytes' | 'tuple';
+  /**
+   * How many `collect` calls may be outstanding at once (default 1). With more, the engine
+   * sends the next items before earlier promises settle, confirms them in order, and after a
+   * retryable failure of an item resends it and every item sent after it (at least once).
+   * Declare it only if the destination keeps the order of concurrent sends (an MQTT client,
+   * one socket).
+   *
+   * @example
+   * ```ts
+   * readonly maxInFlight = 64;
+   * ```
+   */
+  readonly maxInFlight?: number;
   provision(ctx: StreamContext, props: Record<string, unknown>): void | Promise<void>;
   connect(ctx: StreamContext, status: (s: ConnectionStatus, message?: string) => void): void | Promise<void>;
   collect(ctx: StreamContext, item: SinkItem): Promise<void>;

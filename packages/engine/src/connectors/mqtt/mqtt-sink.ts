@@ -28,7 +28,7 @@ export const mqttSinkSchema: ConfigSchema = {
 export class MqttSink implements Sink {
   readonly kind = 'bytes';
   /**
-   * Publishes the sink node keeps outstanding (see PipelinedSink in runtime/nodes/sink-node.ts);
+   * Publishes the sink node keeps outstanding (the sdk's Sink.maxInFlight);
    * mqtt.js keeps the packets in order on the connection, and the node resends from the first
    * failed one. Set by `provision` from the `maxInFlight` property.
    */

@@ -39,6 +39,8 @@ export interface ReadyInfo {
   sinkKinds?: Record<string, 'bytes' | 'tuple'>;
   aggregates?: string[];
   schemas?: Record<string, ConfigSchema>;
+  /** The runtime runs each sink instance's collects in order, so the engine may pipeline them. */
+  collectsInOrder?: boolean;
 }
 
 /** Callbacks of one open source or sink instance. */
@@ -210,6 +212,7 @@ export class RemoteHost {
           sinkKinds: m.sinkKinds,
           aggregates: m.aggregates === undefined ? undefined : strings(m.aggregates),
           schemas: m.schemas,
+          collectsInOrder: m.collectsInOrder === true,
         });
         return;
       case 'result': {

@@ -56,6 +56,8 @@ interface Open {
   obj: Source | Sink;
   ctx: StreamContext & { abort: AbortController };
   pullTimer?: NodeJS.Timeout;
+  /** Collects of one sink run one after another even when the engine pipelines them. */
+  chain?: Promise<void>;
 }
 
 const instances = new Map<string, Open>();
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
     sinkKinds,
     aggregates,
     schemas,
+    collectsInOrder: true,
   });
 }
 
@@ -161,7 +164,10 @@ function handle(syms: ResolvedSymbols, m: Msg): unknown {
     case 'collect': {
       const inst = instances.get(m.instance);
       if (!inst || inst.kind !== 'sink') throw new Error(`no open sink ${m.instance}`);
-      return (inst.obj as Sink).collect(inst.ctx, m.item);
+      const run = () => (inst.obj as Sink).collect(inst.ctx, m.item);
+      const p = (inst.chain ?? Promise.resolve()).then(run, run);
+      inst.chain = p.then(() => undefined, () => undefined);
+      return p;
     }
     case 'exec': {
       const f: FunctionDef | undefined = syms.functions.get(m.symbol);

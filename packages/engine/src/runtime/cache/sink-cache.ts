@@ -110,9 +110,13 @@ export class SinkCache implements SinkQueue {
     this.degraded = false;
   }
 
-  stop(inflight: SinkItem | undefined): void {
+  /** Several unconfirmed items of a pipelined sink can be kept at stop. */
+  readonly stopsMany = true;
+
+  stop(inflight: SinkItem | readonly SinkItem[] | undefined): void {
+    const list: SinkItem[] = inflight === undefined ? [] : Array.isArray(inflight) ? [...inflight] : [inflight as SinkItem];
     const keep = this.spill && !this.o.cleanCacheAtStop;
-    const total = this.length + (inflight ? 1 : 0);
+    const total = this.length + list.length;
     if (!keep) {
       this.dropped += total;
       if (this.disk) this.disk.destroy();
@@ -127,7 +131,7 @@ export class SinkCache implements SinkQueue {
       this.disk = undefined;
       return;
     }
-    const head: SinkItem[] = inflight ? [inflight] : [];
+    const head: SinkItem[] = list;
     while (this.front.length) head.push(this.front.shift()!);
     const disk = (this.disk ??= DiskPages.open(this.dir!));
     try {

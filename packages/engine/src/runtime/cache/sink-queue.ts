@@ -21,8 +21,8 @@ export interface SinkQueue {
   failed(): void;
   /** The sink delivered an item: new items may take the memory fast path again. */
   recovered(): void;
-  /** The node stops: keeps `inflight` and the queued items for the next start, or drops them. */
-  stop(inflight: SinkItem | undefined): void;
+  /** The node stops: keeps the unconfirmed items (in order) and the queued ones for the next start, or drops them. */
+  stop(inflight: SinkItem | readonly SinkItem[] | undefined): void;
 }
 
 /** Cache off: a memory FIFO whose bound only signals backpressure (nothing is dropped). */

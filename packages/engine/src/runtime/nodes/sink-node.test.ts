@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IOError, type Row, type SinkItem, type StreamContext } from '@oort/sdk';
+import { IOError, type Row, type Sink, type SinkItem, type StreamContext } from '@oort/sdk';
 import { createStreamContext } from '../context.js';
 import { SystemClock } from '../clock.js';
 import { ConsoleLogger } from '../logger.js';
-import { SinkNode, type PipelinedSink } from './sink-node.js';
+import { SinkNode } from './sink-node.js';
 
 /** A sink whose collects stay pending until the test settles them. */
-class HeldSink implements PipelinedSink {
+class HeldSink implements Sink {
   readonly kind = 'tuple';
   readonly calls: { n: number; resolve(): void; reject(e: Error): void }[] = [];
   /** Items in the order the sink confirmed them. */
@@ -47,7 +47,7 @@ class HeldSink implements PipelinedSink {
   }
 }
 
-function sinkNode(sink: PipelinedSink) {
+function sinkNode(sink: Sink) {
   const ctx = createStreamContext({ ruleId: 'r', opId: 'sink', logger: new ConsoleLogger('silent'), clock: new SystemClock(), signal: new AbortController().signal });
   return new SinkNode({
     name: 'held_0',
@@ -185,10 +185,22 @@ describe('SinkNode with a pipelined sink', () => {
     await node.close();
   });
 
-  it('sends one item at a time while the sink cache is on', async () => {
+  it('keeps several items outstanding with the sink cache on, which can keep them all at stop', async () => {
     const sink = new HeldSink(4);
     const node = sinkNode(sink);
     await node.open({ enableCache: true });
+    node.push(rows(0, 3));
+    await until(() => sink.calls.length === 3);
+    for (let i = 0; i < 3; i++) assert.equal(sink.next(), i);
+    await until(() => node.metrics.recordsOut === 3);
+    assert.equal(sink.maxOutstanding, 3);
+    await node.close();
+  });
+
+  it('sends one item at a time when the cache paces resends (resendInterval)', async () => {
+    const sink = new HeldSink(4);
+    const node = sinkNode(sink);
+    await node.open({ enableCache: true, resendInterval: 10 });
     node.push(rows(0, 3));
     for (let i = 0; i < 3; i++) {
       await until(() => sink.calls.length > 0);

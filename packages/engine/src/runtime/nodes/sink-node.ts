@@ -18,10 +18,6 @@ import { RingQueue } from './ring-queue.js';
  * the cache can keep several unconfirmed items at stop ({@link MultiStopQueue}) and no
  * `resendInterval` paces resends; otherwise items go one at a time.
  */
-export interface PipelinedSink extends Sink {
-  readonly maxInFlight?: number;
-}
-
 /** A sink queue whose `stop` also takes a list of unconfirmed items, kept in order before the rest. */
 interface MultiStopQueue extends SinkQueue {
   readonly stopsMany: true;
@@ -93,7 +89,7 @@ export class SinkNode {
   private retryTimer?: TimerHandle;
   private wake?: () => void;
   private attempt = 0;
-  /** Collects allowed outstanding (see {@link PipelinedSink}); 1 sends one at a time. */
+  /** Collects allowed outstanding (the sink's `maxInFlight`); 1 sends one at a time. */
   private window = 1;
   /** Pipelined: collects sent and not yet confirmed, oldest first. */
   private readonly sent = new RingQueue<Sent>();
@@ -131,7 +127,7 @@ export class SinkNode {
   async open(props: Record<string, unknown>): Promise<void> {
     await this.o.sink.provision(this.o.ctx, props);
     this.setUpCache(props);
-    const max = Math.floor(Number((this.o.sink as PipelinedSink).maxInFlight ?? 1));
+    const max = Math.floor(Number(this.o.sink.maxInFlight ?? 1));
     const cacheAllows = !this.cache || (stopsMany(this.queue) && !(this.cacheOptions!.resendIntervalMs > 0));
     this.window = max > 1 && cacheAllows ? max : 1;
     void this.connectLoop();
