@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, validateConfig, type ConfigSchema, type Source, type SourceIO, type StreamContext } from '@oort/sdk';
+import { CONTENT_TYPES } from '../http-content-types.js';
 
 export const httpPullSourceSchema: ConfigSchema = {
   url: { type: 'string', default: 'http://localhost', description: 'base URL; DATASOURCE is appended' },
@@ -14,14 +15,6 @@ export const httpPullSourceSchema: ConfigSchema = {
   responseType: { type: 'string', default: 'code', enum: ['code', 'body'], description: 'body: the JSON body must hold a 2xx `code` field' },
 };
 
-const CONTENT_TYPE: Record<string, string> = {
-  json: 'application/json',
-  text: 'text/plain',
-  html: 'text/html',
-  xml: 'application/xml',
-  javascript: 'application/javascript',
-  form: 'application/x-www-form-urlencoded',
-};
 
 /**
  * Polls a URL every `interval` (the engine calls `pull`) and hands each response body to
@@ -54,7 +47,7 @@ export class HttpPullSource implements Source {
     this.headers = Object.fromEntries(Object.entries((p.headers as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]));
     const bodyType = p.bodyType as string;
     if (this.body !== undefined && bodyType !== 'none' && !Object.keys(this.headers).some((h) => h.toLowerCase() === 'content-type')) {
-      this.headers['Content-Type'] = CONTENT_TYPE[bodyType] ?? 'text/plain';
+      this.headers['Content-Type'] = CONTENT_TYPES[bodyType] ?? 'text/plain';
     }
     this.responseType = p.responseType as string;
   }

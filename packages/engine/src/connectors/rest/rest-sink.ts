@@ -1,4 +1,5 @@
 import { ConfigError, IOError, validateConfig, type ConfigSchema, type Sink, type SinkItem, type StreamContext } from '@oort/sdk';
+import { CONTENT_TYPES } from '../http-content-types.js';
 
 export const restSinkSchema: ConfigSchema = {
   url: { type: 'string', required: true, description: 'target URL; may be a {{...}} template' },
@@ -13,15 +14,6 @@ export const restSinkSchema: ConfigSchema = {
   debugResp: { type: 'boolean', default: false, description: 'log response bodies' },
 };
 
-const CONTENT_TYPE: Record<string, string> = {
-  json: 'application/json',
-  text: 'text/plain',
-  html: 'text/html',
-  xml: 'application/xml',
-  javascript: 'application/javascript',
-  form: 'application/x-www-form-urlencoded',
-  binary: 'application/octet-stream',
-};
 
 /**
  * Sends each encoded result to an HTTP endpoint. 5xx and 429 answers and network failures
@@ -61,7 +53,7 @@ export class RestSink implements Sink {
     const given = item.props.headers;
     if (given && typeof given === 'object') for (const [k, v] of Object.entries(given)) headers[k] = String(v);
     const hasBody = this.bodyType !== 'none' && this.method !== 'GET';
-    if (hasBody && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = CONTENT_TYPE[this.bodyType] ?? 'application/octet-stream';
+    if (hasBody && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = CONTENT_TYPES[this.bodyType] ?? 'application/octet-stream';
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), this.timeout);
     let res: Response;
