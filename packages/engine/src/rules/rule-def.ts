@@ -124,5 +124,12 @@ function parseOptions(input: unknown, defaults: Partial<RuleOptions>): RuleOptio
     }
   }
   if (base.qos < 0 || base.qos > 2) throw oortError('RULE', 'option qos must be 0, 1 or 2');
+  // refused rather than ignored: a scheduled rule that ran all the time would surprise its owner
+  for (const k of ['cron', 'duration', 'cronDatetimeRange'] as const) {
+    const v = base[k];
+    if (v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) {
+      throw oortError('RULE', `option ${k}: scheduled rules are not supported yet; start and stop the rule through the REST API instead`);
+    }
+  }
   return base;
 }
