@@ -23,6 +23,8 @@ import { SlidingWindowV2 } from './windows/sliding-window-v2.js';
 import { unitMs } from './windows/align.js';
 import type { WindowEmit, WindowOperator, WindowSnapshot } from './windows/types.js';
 import { WatermarkMetrics, WatermarkOperator } from './windows/watermark.js';
+import { AggStore, planIncrementalAgg } from './windows/incremental-agg.js';
+import { IncrementalTumblingWindow } from './windows/incremental-tumbling.js';
 
 /** The window stage with access to its operator state (for checkpoints). */
 export interface WindowStageProcessor extends Processor {
@@ -115,10 +117,19 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
   const joins = plainJoins.length ? compileJoins({ ...stmt, joins: plainJoins }, aliasScope) : undefined;
   const lookupJoin = lookupTables.size ? new LookupJoin(stmt, lookupTables, aliasScope, () => clock.now()) : undefined;
   const lookupM = lookupJoin ? node('lookup') : undefined;
-  const stage = compileCollectionStage({
+  // a pure aggregate over a tumbling window keeps accumulators instead of rows
+  const incremental = planIncrementalAgg({
     stmt,
+    resolve: (n) => o.resolveFunction(n),
+    whereBefore,
+    hasTables: streams.length !== 1 || streams[0]!.kind !== 'stream',
+    enabled: incrementalOption(o),
+  });
+  const aggStore = incremental ? new AggStore(incremental, scope) : undefined;
+  const stage = compileCollectionStage({
+    stmt: incremental ? incremental.stmt : stmt,
     scope,
-    aliasScope,
+    aliasScope: incremental ? withSelectAliases(scope, incremental.stmt.fields) : aliasScope,
     // eKuiper's WithAggFields: aggregates in SELECT or GROUP BY dimensions (not HAVING alone)
     aggregate: isAggregateQuery(stmt, o.resolveFunction),
     where: !whereBefore,
@@ -193,9 +204,14 @@ export function buildWindowStage(o: ProcessorOptions): WindowStageProcessor {
 
   const emitWindow: WindowEmit = (rows, start, end) => {
     windowM!.recordsOut++;
+    const err = aggStore?.takeError();
+    if (err !== undefined) {
+      fail(stage.metrics[stage.metrics.length - 1]!, err);
+      return;
+    }
     runCollection(rows, start, end);
   };
-  const window = win ? createWindow(win, aliasScope, eventTime, o, emitWindow) : undefined;
+  const window = win ? createWindow(win, aliasScope, eventTime, o, emitWindow, aggStore) : undefined;
 
   const onRow = (row: EvalRow): void => {
     if (analytic) {
@@ -363,7 +379,13 @@ function triggerCondition(e: Expr, scope: CompileScope): (row: EvalRow) => boole
   };
 }
 
-function createWindow(w: WindowSpec, scope: CompileScope, eventTime: boolean, o: ProcessorOptions, emit: WindowEmit): WindowOperator {
+/** `planOptimizeStrategy.enableIncrementalWindow` of the rule (eKuiper's option; default on). */
+function incrementalOption(o: ProcessorOptions): boolean {
+  const s = o.rule.options.planOptimizeStrategy as { enableIncrementalWindow?: unknown } | undefined;
+  return s?.enableIncrementalWindow !== false;
+}
+
+function createWindow(w: WindowSpec, scope: CompileScope, eventTime: boolean, o: ProcessorOptions, emit: WindowEmit, aggStore?: AggStore): WindowOperator {
   switch (w.type) {
     case 'count':
       return new CountWindow({ size: w.length ?? 1, hop: w.interval, clock: o.clock, emit });
@@ -397,7 +419,7 @@ function createWindow(w: WindowSpec, scope: CompileScope, eventTime: boolean, o:
       }
       return timeWindow(w, scope, eventTime, o, emit);
     default:
-      return timeWindow(w, scope, eventTime, o, emit);
+      return timeWindow(w, scope, eventTime, o, emit, aggStore);
   }
 }
 
@@ -408,13 +430,13 @@ function windowVersion(o: ProcessorOptions): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function timeWindow(w: WindowSpec, scope: CompileScope, eventTime: boolean, o: ProcessorOptions, emit: WindowEmit): WindowOperator {
+function timeWindow(w: WindowSpec, scope: CompileScope, eventTime: boolean, o: ProcessorOptions, emit: WindowEmit, aggStore?: AggStore): WindowOperator {
   const unit = w.unit ?? 'SS';
   const length = w.length ?? 0;
   const interval = w.type === 'hopping' || w.type === 'session' ? (w.interval ?? 0) : 0;
   // the alignment period: tumbling and session on the length, hopping on the hop
   const raw = w.type === 'hopping' ? interval : w.type === 'sliding' ? 0 : length;
-  return new TimeWindow({
+  const config = {
     type: w.type as 'tumbling' | 'hopping' | 'sliding' | 'session',
     unit,
     length,
@@ -425,5 +447,6 @@ function timeWindow(w: WindowSpec, scope: CompileScope, eventTime: boolean, o: P
     clock: o.clock,
     emit,
     trigger: w.trigger ? triggerCondition(w.trigger, scope) : undefined,
-  });
+  };
+  return aggStore ? new IncrementalTumblingWindow(config, aggStore) : new TimeWindow(config);
 }

@@ -153,10 +153,10 @@ export class TimeWindow implements WindowOperator {
     if (this.c.eventTime) {
       if (this.triggerTime === ZERO_TIME) this.triggerTime = row.ts;
       if (this.c.type === 'sliding' && this.matches(row)) this.triggerTS.push(row.ts);
-      this.inputs.push(row);
+      this.push(row);
       return;
     }
-    this.inputs.push(row);
+    this.push(row);
     switch (this.c.type) {
       case 'sliding':
         if (this.matches(row)) {
@@ -178,6 +178,11 @@ export class TimeWindow implements WindowOperator {
       default:
         break;
     }
+  }
+
+  /** Buffers a row (a subclass may keep something else than rows). */
+  protected push(row: EvalRow): void {
+    this.inputs.push(row);
   }
 
   private matches(row: EvalRow): boolean {
@@ -226,7 +231,7 @@ export class TimeWindow implements WindowOperator {
     return first === MAX_TIME ? MAX_TIME : alignedWindowEnd(first, this.c.rawInterval, this.c.unit);
   }
 
-  private earliest(after: number, upTo: number): number {
+  protected earliest(after: number, upTo: number): number {
     let min = MAX_TIME;
     for (const r of this.inputs) if (r.ts > after && r.ts <= upTo && r.ts < min) min = r.ts;
     return min;
@@ -273,7 +278,7 @@ export class TimeWindow implements WindowOperator {
     else this.c.emit(content, undefined, undefined);
   }
 
-  private collect(right: number): EvalRow[] {
+  protected collect(right: number): EvalRow[] {
     const inputs = this.inputs;
     const length = this.c.length + this.c.delay;
     const delta = this.overlap ? this.delta(right) : 0;
