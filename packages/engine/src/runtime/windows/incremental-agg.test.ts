@@ -1,44 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Row } from '@oort/sdk';
-import '../../functions/index.js';
 import { getBuiltin } from '../../functions/registry.js';
-import { Catalog } from '../../catalog/catalog.js';
-import { MemoryKV } from '../../store/memory-kv.js';
-import { planRule } from '../../plan/planner.js';
-import { parseRule } from '../../rules/rule-def.js';
+import { windowStageForTest, type WindowTestEvent } from './window-test-support.js';
 import { parseSelect } from '../../sql/parser.js';
-import { ManualClock } from '../clock.js';
-import { buildWindowStage, type WindowStageProcessor } from '../window-stage.js';
 import { planIncrementalAgg } from './incremental-agg.js';
 
-interface Ev { t: number; data: Row }
+type Ev = WindowTestEvent;
 
 const ROWS = { planOptimizeStrategy: { enableIncrementalWindow: false } };
 
-function instance(sql: string, options: Record<string, unknown>, start: number) {
-  const catalog = new Catalog(new MemoryKV());
-  catalog.create('CREATE STREAM demo () WITH (TYPE="mock", TIMESTAMP="ts")');
-  const rule = parseRule({ id: 'r1', sql, actions: [{ log: {} }], options }, {});
-  const clock = new ManualClock(start);
-  const out: Row[][] = [];
-  const p: WindowStageProcessor = buildWindowStage({
-    plan: planRule(sql, catalog),
-    rule,
-    clock,
-    firstOpIndex: 2,
-    resolveFunction: getBuiltin,
-    ignoreCase: false,
-    emit: (rows) => out.push(rows),
-  });
-  const feed = (evs: Ev[]): void => {
-    for (const e of evs) {
-      clock.advanceTo(e.t, true);
-      p.process({ emitter: 'demo', data: e.data, meta: {}, ts: e.t });
-    }
-  };
-  return { p, clock, out, feed };
-}
+const instance = windowStageForTest;
 
 function run(sql: string, evs: Ev[], until: number, options: Record<string, unknown>): { out: Row[][]; kind: unknown } {
   const i = instance(sql, options, evs[0]?.t ?? 0);

@@ -1,41 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Row } from '@oort/sdk';
-import '../../functions/index.js';
-import { getBuiltin } from '../../functions/registry.js';
-import { Catalog } from '../../catalog/catalog.js';
-import { MemoryKV } from '../../store/memory-kv.js';
-import { planRule } from '../../plan/planner.js';
-import { parseRule } from '../../rules/rule-def.js';
-import { ManualClock } from '../clock.js';
-import { buildWindowStage, type WindowStageProcessor } from '../window-stage.js';
+import { windowStageForTest, type WindowTestEvent } from './window-test-support.js';
 
-interface Ev { t: number; stream?: string; data: Row }
+type Ev = WindowTestEvent;
 
-function instance(sql: string, options: Record<string, unknown>, start: number) {
-  const catalog = new Catalog(new MemoryKV());
-  catalog.create('CREATE STREAM demo () WITH (TYPE="mock", TIMESTAMP="ts")');
-  catalog.create('CREATE TABLE tbl () WITH (TYPE="mock", RETAIN_SIZE="2")');
-  const rule = parseRule({ id: 'r1', sql, actions: [{ log: {} }], options }, {});
-  const clock = new ManualClock(start);
-  const out: Row[][] = [];
-  const p: WindowStageProcessor = buildWindowStage({
-    plan: planRule(sql, catalog),
-    rule,
-    clock,
-    firstOpIndex: 2,
-    resolveFunction: getBuiltin,
-    ignoreCase: false,
-    emit: (rows) => out.push(rows),
-  });
-  const feed = (evs: Ev[]): void => {
-    for (const e of evs) {
-      clock.advanceTo(e.t, true);
-      p.process({ emitter: e.stream ?? 'demo', data: e.data, meta: {}, ts: e.t });
-    }
-  };
-  return { p, clock, out, feed };
-}
+const instance = windowStageForTest;
 
 /**
  * Runs the events through one instance; separately runs the first `cut` events, snapshots,
